@@ -1,0 +1,146 @@
+/**
+ * `detach()`: start a program that outlives us.
+ *
+ * @module
+ */
+
+import { AlreadyRunningError } from "./errors.ts";
+import { Pidfile } from "./pidfile.ts";
+import { spawnWithPlan } from "./spawn.ts";
+import type { StdioOption, WindowsOptions } from "./types.ts";
+import {
+  validateCmd,
+  validateOptionsObject,
+  validateSpawnOptions,
+} from "./validate.ts";
+
+/** Options of {@linkcode detach}. */
+export interface DetachOptions {
+  /** Working directory of the program.
+   * @default {the parent's working directory} */
+  readonly cwd?: string;
+  /** Environment variables to set. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Start from an empty environment.
+   * @default {false} */
+  readonly clearEnv?: boolean;
+  /** The program's stdin: `"null"` or a file (`"pipe"` and `"inherit"`
+   * would tie it to us).
+   * @default {"null"} */
+  readonly stdin?: "null" | { readonly file: string };
+  /** The program's stdout: `"null"` or a file.
+   * @default {"null"} */
+  readonly stdout?: "null" | { readonly file: string; readonly append?: boolean };
+  /** The program's stderr: `"null"` or a file.
+   * @default {"null"} */
+  readonly stderr?: "null" | { readonly file: string; readonly append?: boolean };
+  /** Write the program's PID here (atomically). A pidfile that names a
+   * running process makes `detach` fail with `AlreadyRunningError` before
+   * anything starts. */
+  readonly pidfile?: string;
+  /** Windows-only options. */
+  readonly windows?: WindowsOptions;
+}
+
+/** A program started by {@linkcode detach}. */
+export interface DetachedProcess {
+  /** The program's PID (no shell in between). */
+  readonly pid: number;
+  /** Its process group (it leads a new session and group). */
+  readonly pgid: number;
+  /** The pidfile written, if any. */
+  readonly pidfile: string | undefined;
+}
+
+const DETACH_KEYS: ReadonlySet<string> = new Set([
+  "cwd",
+  "env",
+  "clearEnv",
+  "stdin",
+  "stdout",
+  "stderr",
+  "pidfile",
+  "windows",
+]);
+
+function detachedStdio(option: string, value: unknown): StdioOption {
+  if (value === undefined) return "null";
+  if (value === "pipe" || value === "inherit") {
+    throw new TypeError(
+      `Expected the \`${option}\` option of detach() to be "null" or { file }, got "${value}": a detached program must not hold our ${
+        value === "pipe" ? "pipes" : "terminal"
+      }`,
+    );
+  }
+  return value as StdioOption;
+}
+
+/**
+ * Starts `cmd` so that it survives this process's exit (even by SIGKILL), its
+ * terminal closing and (on Windows) its job closing: a new session
+ * (`setsid()` in the child, so no controlling terminal and no SIGHUP), stdio
+ * to `/dev/null` or files, not waited for, never stopped by our exit
+ * cleanup. This process may exit as soon as the promise resolves.
+ *
+ * @param cmd The program and its arguments (never through a shell).
+ * @param options See {@linkcode DetachOptions}.
+ * @returns The program's PID and group, and the pidfile written.
+ * @throws {TypeError} An argument has the wrong type.
+ * @throws {RangeError} An argument is out of range.
+ * @throws {AlreadyRunningError} `pidfile` names a running process.
+ * @throws {CommandNotFoundError} The program was not found.
+ *
+ * @example Start a daemon with a pidfile and a log
+ * ```ts
+ * import { detach, killTree } from "@subproc/subproc";
+ * const dir = Deno.makeTempDirSync();
+ * const daemon = await detach(["sleep", "30"], {
+ *   pidfile: `${dir}/sleep.pid`,
+ *   stdout: { file: `${dir}/sleep.log`, append: true },
+ * });
+ * console.log(daemon.pid > 0); // true
+ * await killTree(daemon.pid);
+ * ```
+ */
+export async function detach(
+  cmd: string[],
+  options?: DetachOptions,
+): Promise<DetachedProcess> {
+  const args = validateCmd(cmd);
+  const opts = validateOptionsObject("detach", options, DETACH_KEYS) as
+    & DetachOptions
+    & Record<string, unknown>;
+  const pidfile = opts.pidfile === undefined
+    ? undefined
+    : new Pidfile(opts.pidfile);
+  const plan = validateSpawnOptions({
+    ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+    ...(opts.env === undefined ? {} : { env: opts.env }),
+    ...(opts.clearEnv === undefined ? {} : { clearEnv: opts.clearEnv }),
+    ...(opts.windows === undefined ? {} : { windows: opts.windows }),
+    stdin: detachedStdio("stdin", opts.stdin),
+    stdout: detachedStdio("stdout", opts.stdout),
+    stderr: detachedStdio("stderr", opts.stderr),
+    newSession: true,
+    cleanup: false,
+  });
+  const running = pidfile?.read() ?? null;
+  if (pidfile && running !== null) {
+    throw new AlreadyRunningError(
+      `Cannot start ${JSON.stringify(args[0])}: the pidfile ${
+        JSON.stringify(pidfile.path)
+      } names process ${running}, which is running`,
+      { cmd: args, pid: running },
+    );
+  }
+  const child = spawnWithPlan(args, plan);
+  child.unref();
+  try {
+    pidfile?.write(child.pid);
+  } catch (error) {
+    // Nothing may be half-started: without its pidfile the program is lost.
+    await child.stop({ scope: "group", grace: 1000 });
+    throw error;
+  }
+  return { pid: child.pid, pgid: child.pid, pidfile: pidfile?.path };
+}

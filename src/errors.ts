@@ -1,0 +1,182 @@
+/**
+ * The errors callers are meant to catch. Bad arguments throw `TypeError` or
+ * `RangeError` instead.
+ *
+ * @module
+ */
+
+import type { ExitStatus } from "./types.ts";
+
+/** Fields every {@linkcode SubprocessError} may carry. */
+export interface SubprocessErrorOptions {
+  /** The command as given. */
+  readonly cmd: readonly string[];
+  /** The child's PID, when it was started. */
+  readonly pid?: number | undefined;
+  /** How the child ended, when it did. */
+  readonly status?: ExitStatus | undefined;
+  /** Output read so far (text or bytes, as captured). */
+  readonly stdout?: string | Uint8Array | undefined;
+  /** Error output read so far (text or bytes, as captured). */
+  readonly stderr?: string | Uint8Array | undefined;
+  /** The underlying error. */
+  readonly cause?: unknown;
+}
+
+/**
+ * Base class of every error about a child process.
+ *
+ * @example Catch any error of this library
+ * ```ts
+ * import { run, SubprocessError } from "@subproc/subproc";
+ * try {
+ *   await run(["false"], { check: true });
+ * } catch (error) {
+ *   if (!(error instanceof SubprocessError)) throw error;
+ *   console.log(error.cmd, error.status?.code);
+ * }
+ * ```
+ */
+export class SubprocessError extends Error {
+  /** The command as given. */
+  readonly cmd: readonly string[];
+  /** The child's PID, when it was started. */
+  readonly pid: number | undefined;
+  /** How the child ended, when it did. */
+  readonly status: ExitStatus | undefined;
+  /** Output read so far. */
+  readonly stdout: string | Uint8Array | undefined;
+  /** Error output read so far. */
+  readonly stderr: string | Uint8Array | undefined;
+
+  /** Makes an error about `options.cmd`. */
+  constructor(message: string, options: SubprocessErrorOptions) {
+    super(
+      message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = new.target.name;
+    this.cmd = options.cmd;
+    this.pid = options.pid;
+    this.status = options.status;
+    this.stdout = options.stdout;
+    this.stderr = options.stderr;
+  }
+}
+
+/**
+ * The program could not be found (not on `PATH`, or the path does not exist).
+ *
+ * @example
+ * ```ts
+ * import { CommandNotFoundError, spawn } from "@subproc/subproc";
+ * try {
+ *   spawn(["no-such-program-xyz"]);
+ * } catch (error) {
+ *   console.log(error instanceof CommandNotFoundError); // true
+ * }
+ * ```
+ */
+export class CommandNotFoundError extends SubprocessError {}
+
+/**
+ * The program exists but may not be executed (no execute permission, or a
+ * directory).
+ *
+ * @example
+ * ```ts
+ * import { PermissionDeniedError, spawn } from "@subproc/subproc";
+ * try {
+ *   spawn(["/etc/hostname"]);
+ * } catch (error) {
+ *   console.log(error instanceof PermissionDeniedError); // true
+ * }
+ * ```
+ */
+export class PermissionDeniedError extends SubprocessError {}
+
+/**
+ * The child did not exit with code 0 and `check: true` was given.
+ *
+ * @example
+ * ```ts
+ * import { CalledProcessError, run } from "@subproc/subproc";
+ * try {
+ *   await run(["sh", "-c", "exit 3"], { check: true });
+ * } catch (error) {
+ *   if (error instanceof CalledProcessError) console.log(error.status?.code); // 3
+ * }
+ * ```
+ */
+export class CalledProcessError extends SubprocessError {}
+
+/**
+ * A timeout expired. From `run()` and `spawn({ timeout })` the child (and its
+ * group or tree) has been stopped; from `wait({ timeout })` and
+ * `communicate(…, { timeout })` it keeps running. `stdout`/`stderr` hold what
+ * was read until then.
+ *
+ * @example
+ * ```ts
+ * import { run, TimeoutExpiredError } from "@subproc/subproc";
+ * try {
+ *   await run(["sleep", "10"], { timeout: 100 });
+ * } catch (error) {
+ *   console.log(error instanceof TimeoutExpiredError); // true
+ * }
+ * ```
+ */
+export class TimeoutExpiredError extends SubprocessError {
+  /** The timeout that expired, in milliseconds. */
+  readonly timeout: number;
+
+  /** Makes the error for a timeout of `timeout` ms. */
+  constructor(
+    message: string,
+    options: SubprocessErrorOptions & { readonly timeout: number },
+  ) {
+    super(message, options);
+    this.timeout = options.timeout;
+  }
+}
+
+/**
+ * Output went past `maxBuffer`; the child has been stopped.
+ *
+ * @example
+ * ```ts
+ * import { MaxBufferError, run } from "@subproc/subproc";
+ * try {
+ *   await run(["head", "-c", "4096", "/dev/zero"], { capture: "bytes", maxBuffer: 1024 });
+ * } catch (error) {
+ *   console.log(error instanceof MaxBufferError); // true
+ * }
+ * ```
+ */
+export class MaxBufferError extends SubprocessError {}
+
+/**
+ * Windows: the job the parent runs in does not allow breakaway
+ * (`JOB_OBJECT_LIMIT_BREAKAWAY_OK` is not set), so
+ * `windows.breakawayFromJob: true` failed with `ERROR_ACCESS_DENIED`. Use
+ * `breakawayFromJob: "try"` to fall back to a normal start.
+ *
+ * @example
+ * ```ts
+ * import { BreakawayDeniedError } from "@subproc/subproc";
+ * console.log(BreakawayDeniedError.name);
+ * ```
+ */
+export class BreakawayDeniedError extends SubprocessError {}
+
+/**
+ * A pidfile names a process that is still running, so a second copy was not
+ * started. `pid` is the running process.
+ *
+ * @example
+ * ```ts
+ * import { AlreadyRunningError } from "@subproc/subproc";
+ * console.log(AlreadyRunningError.name);
+ * ```
+ */
+export class AlreadyRunningError extends SubprocessError {}

@@ -1,0 +1,21 @@
+/**
+ * Picks the operating-system shim once, at load.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { linux } from "./linux.ts";
+import { macos } from "./macos.ts";
+import type { OsShim } from "./types.ts";
+import { windows } from "./windows.ts";
+
+/** `true` on Windows. The only place that asks. */
+export const isWindows: boolean = process.platform === "win32";
+
+/** The shim of the system we run on (`ps`-based on macOS and the BSDs). */
+export const os: OsShim = isWindows
+  ? windows
+  : process.platform === "linux"
+  ? linux
+  : macos;

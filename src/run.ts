@@ -1,0 +1,205 @@
+/**
+ * `run()`: start a command, feed it, wait for it, collect its output — like
+ * Python's `subprocess.run`.
+ *
+ * @module
+ */
+
+import { CalledProcessError, MaxBufferError, TimeoutExpiredError } from "./errors.ts";
+import { describe } from "./describe.ts";
+import { spawnWithPlan } from "./spawn.ts";
+import type {
+  Capture,
+  ExitStatus,
+  RunOptions,
+  RunResult,
+  SubprocessOutput,
+} from "./types.ts";
+import {
+  optionalBoolean,
+  SPAWN_OPTION_KEYS,
+  validateCmd,
+  validateOptionsObject,
+  validateSpawnOptions,
+} from "./validate.ts";
+
+const RUN_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...SPAWN_OPTION_KEYS,
+  "capture",
+  "input",
+  "check",
+]);
+
+const decoder = new TextDecoder();
+
+function validateCapture(value: unknown): Capture {
+  if (value === undefined) return false;
+  if (typeof value === "boolean" || value === "text" || value === "bytes") {
+    return value;
+  }
+  throw new TypeError(
+    `Expected the \`capture\` option to be true, false, "text" or "bytes", got ${
+      describe(value)
+    }`,
+  );
+}
+
+function describeEnd(status: ExitStatus): string {
+  return status.signal !== null
+    ? `was killed by ${status.signal}`
+    : `exited with code ${status.code}`;
+}
+
+/**
+ * Runs `cmd` to completion (never through a shell) and resolves with its
+ * status and, with `capture`, its output.
+ *
+ * With a `timeout` or an abort `signal`, the child starts in a new session by
+ * default (`newSession: true`), so that stopping it stops its whole process
+ * group — the grandchildren too. Output reading never waits more than
+ * `drainTimeout` after the child has ended, even when a grandchild still
+ * holds the pipe.
+ *
+ * @param cmd The program and its arguments.
+ * @param options See {@linkcode RunOptions}. Streams default to `"inherit"`;
+ * `capture` pipes stdout and stderr, `input` pipes stdin.
+ * @returns The exit status, the PID, the captured output and the duration.
+ * @throws {TypeError} An argument has the wrong type or an option is unknown.
+ * @throws {RangeError} An argument is out of range.
+ * @throws {CommandNotFoundError} The program was not found.
+ * @throws {PermissionDeniedError} The program may not be executed.
+ * @throws {TimeoutExpiredError} `timeout` expired; the child's group (or
+ * tree) was stopped; the error carries the output read until then.
+ * @throws {CalledProcessError} `check: true` and the child did not exit 0.
+ * @throws {MaxBufferError} Output went past `maxBuffer`.
+ * @throws {unknown} The abort `signal`'s reason, when it aborted the run.
+ *
+ * @example Capture output and fail on a non-zero exit
+ * ```ts
+ * import { run } from "@subproc/subproc";
+ * const result = await run(["echo", "hello"], { capture: true, check: true });
+ * console.log(result.stdout); // "hello\n"
+ * ```
+ *
+ * @example A timeout that ends the grandchildren too
+ * ```ts
+ * import { run, TimeoutExpiredError } from "@subproc/subproc";
+ * try {
+ *   await run(["sh", "-c", "sleep 60 & sleep 60"], { timeout: 200 });
+ * } catch (error) {
+ *   console.log(error instanceof TimeoutExpiredError); // true
+ * }
+ * ```
+ */
+export function run(
+  cmd: string[],
+  options: RunOptions & { readonly capture: "bytes" },
+): Promise<RunResult<Uint8Array>>;
+export function run(
+  cmd: string[],
+  options: RunOptions & { readonly capture: true | "text" },
+): Promise<RunResult<string>>;
+export function run(
+  cmd: string[],
+  options?: RunOptions,
+): Promise<RunResult<string | Uint8Array | undefined>>;
+export async function run(
+  cmd: string[],
+  options?: RunOptions,
+): Promise<RunResult<string | Uint8Array | undefined>> {
+  const args = validateCmd(cmd);
+  const opts = validateOptionsObject("run", options, RUN_OPTION_KEYS) as
+    & RunOptions
+    & Record<string, unknown>;
+  const capture = validateCapture(opts.capture);
+  const check = optionalBoolean("check", opts.check, false);
+  const input = opts.input;
+  if (
+    input !== undefined && typeof input !== "string" &&
+    !(input instanceof Uint8Array)
+  ) {
+    throw new TypeError(
+      `Expected the \`input\` option to be a string or a Uint8Array, got ${
+        describe(input)
+      }`,
+    );
+  }
+  if (input !== undefined && opts.stdin !== undefined && opts.stdin !== "pipe") {
+    throw new TypeError(
+      `Cannot use the \`input\` option with \`stdin: ${
+        describe(opts.stdin)
+      }\`: input needs stdin "pipe"`,
+    );
+  }
+  const piped = capture === false ? "inherit" : "pipe";
+  const { capture: _c, input: _i, check: _k, ...spawnOptions } = opts;
+  const plan = validateSpawnOptions({
+    ...spawnOptions,
+    stdin: opts.stdin ?? (input === undefined ? "inherit" : "pipe"),
+    stdout: opts.stdout ?? piped,
+    stderr: opts.stderr ?? piped,
+  }, { newSession: opts.timeout !== undefined || opts.signal !== undefined });
+
+  const started = performance.now();
+  const child = spawnWithPlan(args, plan);
+  let output: SubprocessOutput;
+  let overflow: MaxBufferError | undefined;
+  try {
+    output = await child.communicate(input);
+  } catch (error) {
+    if (!(error instanceof MaxBufferError)) throw error;
+    overflow = error;
+    output = {
+      ...error.status!,
+      stdout: error.stdout as Uint8Array | undefined,
+      stderr: error.stderr as Uint8Array | undefined,
+    };
+  }
+  const durationMs = performance.now() - started;
+  const convert = (bytes: Uint8Array | undefined) =>
+    capture === false || bytes === undefined
+      ? undefined
+      : capture === "bytes"
+      ? bytes
+      : decoder.decode(bytes);
+  const status: ExitStatus = {
+    code: output.code,
+    signal: output.signal,
+    success: output.success,
+  };
+  const result: RunResult<string | Uint8Array | undefined> = {
+    ...status,
+    cmd: args,
+    pid: child.pid,
+    stdout: convert(output.stdout),
+    stderr: convert(output.stderr),
+    durationMs,
+  };
+  const fields = {
+    cmd: args,
+    pid: child.pid,
+    status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
+  const name = JSON.stringify(args[0]);
+  if (child.stopReason === "timeout") {
+    throw new TimeoutExpiredError(
+      `Command ${name} timed out after ${plan.timeout} ms and was stopped (it ${
+        describeEnd(status)
+      })`,
+      { ...fields, timeout: plan.timeout! },
+    );
+  }
+  if (child.stopReason === "abort") throw plan.signal!.reason;
+  if (overflow) {
+    throw new MaxBufferError(overflow.message, { ...fields, cause: overflow });
+  }
+  if (check && !status.success) {
+    throw new CalledProcessError(
+      `Command ${name} ${describeEnd(status)}`,
+      fields,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,115 @@
+/**
+ * Backend over `Deno.Command`. `detached: true` runs `setsid()` in the child.
+ *
+ * `Deno.Command` cannot give a child a file descriptor, so requests with a
+ * `{ file }` stream go to the `node:child_process` backend, which passes real
+ * descriptors inside Deno as well.
+ *
+ * @module
+ */
+
+import { signalName } from "../signals.ts";
+import type { ExitStatus, Signal } from "../types.ts";
+import { nodeBackend } from "./node.ts";
+import {
+  type Backend,
+  type ChildHandle,
+  type ResolvedStdio,
+  SpawnFailure,
+  type SpawnFailureCode,
+  type SpawnRequest,
+  type SyncResult,
+} from "./types.ts";
+
+/** The `Deno.Command` backend. */
+export const denoBackend: Backend = {
+  name: "deno",
+  spawn(request: SpawnRequest): ChildHandle {
+    const streams = [request.stdin, request.stdout, request.stderr];
+    if (streams.some((s) => typeof s === "object")) {
+      return nodeBackend.spawn(request);
+    }
+    return spawnWithDeno(request);
+  },
+  runSync(file: string, args: readonly string[]): SyncResult {
+    try {
+      const out = new Deno.Command(file, {
+        args: [...args],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "null",
+        env: { LC_ALL: "C" },
+      }).outputSync();
+      return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
+    } catch {
+      return { code: null, stdout: "" };
+    }
+  },
+  unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+    Deno.unrefTimer(timer as unknown as number);
+  },
+};
+
+function spawnWithDeno(request: SpawnRequest): ChildHandle {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(request.file, {
+      args: [...request.args],
+      ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
+      ...(request.env === undefined ? {} : { env: { ...request.env } }),
+      clearEnv: request.clearEnv,
+      stdin: toDenoStdio(request.stdin),
+      stdout: toDenoStdio(request.stdout),
+      stderr: toDenoStdio(request.stderr),
+      detached: request.newSession,
+      windowsRawArguments: false,
+    }).spawn();
+  } catch (error) {
+    throw new SpawnFailure(errorCode(error), error);
+  }
+  let exited = false;
+  const status = child.status.then((s): ExitStatus => {
+    exited = true;
+    const signal = s.signal as Signal | null;
+    // Deno reports a signalled child's code as 128+N.
+    if (signal !== null) return { code: null, signal, success: false };
+    return { code: s.code, signal: null, success: s.code === 0 };
+  }, (): ExitStatus => {
+    exited = true;
+    return { code: null, signal: signalName(9), success: false };
+  });
+  const piped = (s: ResolvedStdio) => s === "pipe";
+  return {
+    pid: child.pid,
+    stdin: piped(request.stdin) ? child.stdin : null,
+    stdout: piped(request.stdout) ? child.stdout : null,
+    stderr: piped(request.stderr) ? child.stderr : null,
+    status,
+    kill(signal: Signal): boolean {
+      if (exited) return false;
+      try {
+        child.kill(signal as Deno.Signal);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    ref: () => child.ref(),
+    unref: () => child.unref(),
+  };
+}
+
+function toDenoStdio(stdio: ResolvedStdio): "inherit" | "piped" | "null" {
+  return stdio === "pipe" ? "piped" : stdio === "null" ? "null" : "inherit";
+}
+
+function errorCode(error: unknown): SpawnFailureCode {
+  if (error instanceof Deno.errors.NotFound) return "ENOENT";
+  if (error instanceof Deno.errors.NotCapable) return "NOT_CAPABLE";
+  if (error instanceof Deno.errors.PermissionDenied) return "EACCES";
+  if (error instanceof Deno.errors.IsADirectory) return "EACCES";
+  const message = String((error as Error)?.message ?? "");
+  if (/EMFILE|ENFILE|Too many open files/i.test(message)) return "EMFILE";
+  if (/EAGAIN|Resource temporarily unavailable/i.test(message)) return "EAGAIN";
+  return "UNKNOWN";
+}

@@ -1,0 +1,156 @@
+/**
+ * Backend over `node:child_process`, for Node and Bun — and for Deno when a
+ * standard stream is a file, because `Deno.Command` cannot hand a child a file
+ * descriptor while `node:child_process` (inside Deno too) passes real ones.
+ *
+ * @module
+ */
+
+import {
+  type ChildProcess,
+  execFileSync,
+  spawn as nodeSpawn,
+  type StdioOptions,
+} from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import process from "node:process";
+import { Readable, Writable } from "node:stream";
+import { lookPath } from "../os/posix.ts";
+import { isSignal } from "../signals.ts";
+import type { ExitStatus, Signal } from "../types.ts";
+import {
+  type Backend,
+  type ChildHandle,
+  type ResolvedStdio,
+  SpawnFailure,
+  type SpawnFailureCode,
+  type SpawnRequest,
+  type SyncResult,
+} from "./types.ts";
+
+/** The `node:child_process` backend. */
+export const nodeBackend: Backend = {
+  name: "node",
+  spawn: spawnWithNode,
+  runSync(file: string, args: readonly string[]): SyncResult {
+    try {
+      const stdout = execFileSync(file, args, {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        env: { ...process.env, LC_ALL: "C" },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { code: 0, stdout };
+    } catch (error) {
+      const e = error as { status?: number | null; stdout?: string };
+      return { code: e.status ?? null, stdout: e.stdout ?? "" };
+    }
+  },
+  unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+    (timer as unknown as { unref?: () => void }).unref?.();
+  },
+};
+
+function spawnWithNode(request: SpawnRequest): ChildHandle {
+  const fds: number[] = [];
+  let child: ChildProcess;
+  try {
+    const stdio: StdioOptions = [
+      toNodeStdio(request.stdin, "r", fds),
+      toNodeStdio(request.stdout, "w", fds),
+      toNodeStdio(request.stderr, "w", fds),
+    ];
+    child = nodeSpawn(request.file, [...request.args], {
+      cwd: request.cwd,
+      env: request.clearEnv
+        ? { ...request.env }
+        : { ...process.env, ...request.env },
+      stdio,
+      detached: request.newSession,
+      windowsHide: true,
+    });
+  } catch (error) {
+    throw new SpawnFailure(errorCode(error), error);
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+  if (child.pid === undefined) {
+    // Node reports ENOENT/EACCES asynchronously; nothing was started, so work
+    // out which it is now and keep the late 'error' event from crashing us.
+    child.on("error", () => {});
+    const path = request.env?.PATH ??
+      (request.clearEnv ? undefined : process.env.PATH);
+    const found = lookPath(request.file, request.cwd, path);
+    throw new SpawnFailure(found.ok ? "UNKNOWN" : found.code, undefined);
+  }
+  return wrap(child, child.pid);
+}
+
+function toNodeStdio(
+  stdio: ResolvedStdio,
+  mode: "r" | "w",
+  fds: number[],
+): "inherit" | "pipe" | "ignore" | number {
+  if (stdio === "null") return "ignore";
+  if (typeof stdio === "string") return stdio;
+  const flags = mode === "r" ? "r" : stdio.append ? "a" : "w";
+  const fd = openSync(stdio.file, flags, 0o644);
+  fds.push(fd);
+  return fd;
+}
+
+function wrap(child: ChildProcess, pid: number): ChildHandle {
+  let exited = false;
+  const status = new Promise<ExitStatus>((resolve) => {
+    // 'exit', not 'close': 'close' waits for every holder of the pipes,
+    // including grandchildren.
+    child.once("exit", (code, signal) => {
+      exited = true;
+      const name = isSignal(signal) ? signal : null;
+      resolve({ code: name === null ? code : null, signal: name, success: code === 0 });
+    });
+  });
+  child.on("error", () => {});
+  child.stdin?.on("error", () => {}); // EPIPE when the child stops reading
+  return {
+    pid,
+    stdin: child.stdin ? Writable.toWeb(child.stdin) as WritableStream<Uint8Array> : null,
+    stdout: child.stdout ? toWebReadable(child.stdout) : null,
+    stderr: child.stderr ? toWebReadable(child.stderr) : null,
+    status,
+    kill(signal: Signal): boolean {
+      if (exited) return false;
+      try {
+        process.kill(pid, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    ref: () => child.ref(),
+    unref: () => child.unref(),
+  };
+}
+
+function toWebReadable(stream: Readable): ReadableStream<Uint8Array> {
+  return Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>;
+}
+
+function errorCode(error: unknown): SpawnFailureCode {
+  const code = (error as { code?: unknown })?.code;
+  switch (code) {
+    case "ENOENT":
+    case "EACCES":
+    case "EMFILE":
+    case "EAGAIN":
+    case "ENOMEM":
+      return code;
+    case "ENFILE":
+      return "EMFILE";
+    case "EPERM":
+    case "EISDIR":
+      return "EACCES";
+    default:
+      return "UNKNOWN";
+  }
+}

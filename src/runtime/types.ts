@@ -1,0 +1,79 @@
+/**
+ * The seam between the library and a runtime's process API. `deno.ts`
+ * implements it over `Deno.Command`, `node.ts` over `node:child_process`
+ * (Node and Bun); `../platform.ts` picks one at load.
+ *
+ * @module
+ */
+
+import type { ExitStatus, Signal } from "../types.ts";
+
+/** A standard stream after validation: files carry their append flag. */
+export type ResolvedStdio =
+  | "inherit"
+  | "pipe"
+  | "null"
+  | { readonly file: string; readonly append: boolean };
+
+/** Everything a backend needs to start one process. */
+export interface SpawnRequest {
+  /** The program, as given (looked up on `PATH` by the runtime). */
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string | undefined;
+  /** Variables to add (or, with `clearEnv`, the whole environment). */
+  readonly env: Readonly<Record<string, string>> | undefined;
+  readonly clearEnv: boolean;
+  readonly stdin: ResolvedStdio;
+  readonly stdout: ResolvedStdio;
+  readonly stderr: ResolvedStdio;
+  /** `setsid()` in the child: new session and process group. */
+  readonly newSession: boolean;
+}
+
+/** A started process as the backend sees it. */
+export interface ChildHandle {
+  readonly pid: number;
+  readonly stdin: WritableStream<Uint8Array> | null;
+  readonly stdout: ReadableStream<Uint8Array> | null;
+  readonly stderr: ReadableStream<Uint8Array> | null;
+  /** Settles once the runtime has reaped the child. Never rejects. */
+  readonly status: Promise<ExitStatus>;
+  /** Signals the direct child. Returns `false` when it is already gone. */
+  kill(signal: Signal): boolean;
+  ref(): void;
+  unref(): void;
+}
+
+/** Why a process could not be started. */
+export type SpawnFailureCode =
+  | "ENOENT"
+  | "EACCES"
+  | "EMFILE"
+  | "EAGAIN"
+  | "ENOMEM"
+  | "NOT_CAPABLE"
+  | "UNKNOWN";
+
+/** Thrown by a backend's `spawn` when nothing was started. */
+export class SpawnFailure extends Error {
+  constructor(readonly code: SpawnFailureCode, cause: unknown) {
+    super(`spawn failed: ${code}`, { cause });
+  }
+}
+
+/** The output of a short helper command such as `ps`. */
+export interface SyncResult {
+  readonly code: number | null;
+  readonly stdout: string;
+}
+
+/** One runtime's process API. */
+export interface Backend {
+  readonly name: "deno" | "node";
+  spawn(request: SpawnRequest): ChildHandle;
+  /** Runs a helper program (never through a shell) and waits for it. */
+  runSync(file: string, args: readonly string[]): SyncResult;
+  /** Lets a timer not keep the runtime alive. */
+  unrefTimer(timer: ReturnType<typeof setTimeout>): void;
+}

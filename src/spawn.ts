@@ -1,0 +1,479 @@
+/**
+ * `spawn()` and the {@linkcode Subprocess} handle it returns.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { registerForCleanup } from "./cleanup.ts";
+import { Collector, drainWithin } from "./collect.ts";
+import {
+  CommandNotFoundError,
+  MaxBufferError,
+  PermissionDeniedError,
+  SubprocessError,
+  TimeoutExpiredError,
+} from "./errors.ts";
+import { lookPath } from "./os/posix.ts";
+import { os } from "./os/select.ts";
+import type { ProcessInfo } from "./os/types.ts";
+import { backend } from "./runtime/select.ts";
+import { type ChildHandle, SpawnFailure } from "./runtime/types.ts";
+import { validateSignal } from "./signals.ts";
+import { effectiveScope, stopChild, type StopTarget } from "./stop.ts";
+import type {
+  ExitStatus,
+  Signal,
+  SpawnOptions,
+  StopOptions,
+  SubprocessOutput,
+  WaitOptions,
+} from "./types.ts";
+import {
+  optionalMs,
+  SPAWN_OPTION_KEYS,
+  type SpawnPlan,
+  validateCmd,
+  validateMs,
+  validateOptionsObject,
+  validateSpawnOptions,
+} from "./validate.ts";
+import { settlesWithin } from "./wait.ts";
+
+/**
+ * A running (or finished) child process, from {@linkcode spawn}.
+ *
+ * Stopping reaches its process group when it leads one (`newSession: true`),
+ * else its whole tree. `await using` stops it and releases unread pipes.
+ */
+export interface Subprocess extends AsyncDisposable {
+  /** The child's PID (the program's own: no shell in between). */
+  readonly pid: number;
+  /** Its process group, when it leads its own (`newSession: true`). */
+  readonly pgid: number | undefined;
+  /** The command as given. */
+  readonly cmd: readonly string[];
+  /** Its stdin, when `stdin: "pipe"`. */
+  readonly stdin: WritableStream<Uint8Array> | null;
+  /** Its stdout, when `stdout: "pipe"`. */
+  readonly stdout: ReadableStream<Uint8Array> | null;
+  /** Its stderr, when `stderr: "pipe"`. */
+  readonly stderr: ReadableStream<Uint8Array> | null;
+  /** Settles once the child has ended. Never rejects. */
+  readonly status: Promise<ExitStatus>;
+  /** `true` once the spawn's `timeout` fired and stopped the child. */
+  readonly timedOut: boolean;
+  /** The exit status if the child has ended, else `null`. */
+  poll(): ExitStatus | null;
+  /** Waits for the child to end. With `timeout`, throws
+   * `TimeoutExpiredError` when it expires; the child keeps running and
+   * `wait()` may be called again. */
+  wait(options?: WaitOptions): Promise<ExitStatus>;
+  /** Closes a piped stdin, reads piped stdout/stderr to the end (bounded by
+   * `drainTimeout` once the child has exited) and resolves with them and the
+   * status. Throws `MaxBufferError` past `maxBuffer`. */
+  output(): Promise<SubprocessOutput>;
+  /** Like {@linkcode Subprocess.output}, after writing `input` to stdin.
+   * With `timeout`, throws `TimeoutExpiredError` carrying the output so far;
+   * the child keeps running and `communicate()` may be called again (without
+   * input) to get the rest. */
+  communicate(
+    input?: string | Uint8Array,
+    options?: WaitOptions,
+  ): Promise<SubprocessOutput>;
+  /** Sends `signal` (default SIGTERM) to the child alone. Returns `false`
+   * when the child had just ended. Throws a `RangeError` once the child is
+   * known to have ended: its PID may belong to another process by then. */
+  kill(signal?: Signal): boolean;
+  /** Stops the child: `signal`, then SIGKILL after `grace` ms, over `scope`
+   * (default: its group when it leads one, else its tree). Resolves with the
+   * final status once everything in scope is gone. */
+  stop(options?: StopOptions): Promise<ExitStatus>;
+  /** Lets the child keep the parent alive again after `unref()`. */
+  ref(): void;
+  /** Lets the parent exit while the child still runs. */
+  unref(): void;
+}
+
+const STOP_KEYS: ReadonlySet<string> = new Set(["signal", "grace", "scope"]);
+const WAIT_KEYS: ReadonlySet<string> = new Set(["timeout"]);
+const encoder = new TextEncoder();
+
+/** Why we stopped a child ourselves; the first cause wins. */
+export type StopReason = "timeout" | "abort" | "maxBuffer";
+
+/** The implementation of {@linkcode Subprocess} (not exported publicly, so
+ * users can't construct one). */
+export class ChildProcess implements Subprocess, StopTarget {
+  readonly pid: number;
+  readonly pgid: number | undefined;
+  readonly cmd: readonly string[];
+  readonly stdin: WritableStream<Uint8Array> | null;
+  readonly stdout: ReadableStream<Uint8Array> | null;
+  readonly stderr: ReadableStream<Uint8Array> | null;
+  readonly status: Promise<ExitStatus>;
+  readonly startRow: ProcessInfo | null;
+  readonly #handle: ChildHandle;
+  readonly #plan: SpawnPlan;
+  #result: ExitStatus | null = null;
+  #stopReason: StopReason | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #collectors: { out?: Collector; err?: Collector } | undefined;
+  #finished: Promise<ExitStatus> | undefined;
+  #stdinUsed = false;
+  #overflowed = false;
+  #unregister: (() => void) | undefined;
+  #onAbort: (() => void) | undefined;
+
+  constructor(cmd: readonly string[], handle: ChildHandle, plan: SpawnPlan) {
+    this.cmd = cmd;
+    this.#handle = handle;
+    this.#plan = plan;
+    this.pid = handle.pid;
+    this.pgid = plan.newSession ? handle.pid : undefined;
+    this.startRow = plan.newSession ? os.info(handle.pid) : null;
+    this.stdin = handle.stdin;
+    this.stdout = handle.stdout;
+    this.stderr = handle.stderr;
+    this.status = handle.status.then((status) => {
+      this.#result = status;
+      this.#release();
+      return status;
+    });
+    this.#arm();
+  }
+
+  #arm(): void {
+    const plan = this.#plan;
+    if (plan.cleanup) {
+      this.#unregister = registerForCleanup({
+        terminateNow: (signal) => this.#terminateNow(signal),
+      });
+    }
+    if (plan.timeout !== undefined) {
+      this.#timer = setTimeout(() => this.#stopFor("timeout"), plan.timeout);
+    }
+    if (plan.signal) {
+      const onAbort = () => this.#stopFor("abort");
+      if (plan.signal.aborted) onAbort();
+      else {
+        plan.signal.addEventListener("abort", onAbort, { once: true });
+        this.#onAbort = onAbort;
+      }
+    }
+  }
+
+  #stopFor(reason: StopReason): void {
+    if (this.#result !== null || this.#stopReason !== undefined) return;
+    this.#stopReason = reason;
+    this.stop().catch(() => {});
+  }
+
+  /** Why we stopped the child ourselves, if we did. */
+  get stopReason(): StopReason | undefined {
+    return this.#stopReason;
+  }
+
+  #release(): void {
+    clearTimeout(this.#timer);
+    this.#unregister?.();
+    if (this.#onAbort) {
+      this.#plan.signal?.removeEventListener("abort", this.#onAbort);
+    }
+  }
+
+  #terminateNow(signal: Signal): void {
+    if (this.#result !== null) return;
+    if (this.pgid !== undefined) os.signalGroup(this.pgid, signal);
+    else this.#handle.kill(signal);
+  }
+
+  get timedOut(): boolean {
+    return this.#stopReason === "timeout";
+  }
+
+  exited(): boolean {
+    return this.#result !== null;
+  }
+
+  poll(): ExitStatus | null {
+    return this.#result;
+  }
+
+  async wait(options?: WaitOptions): Promise<ExitStatus> {
+    const opts = validateOptionsObject("wait", options, WAIT_KEYS);
+    const timeout = optionalMs("timeout", opts.timeout);
+    if (timeout === undefined || this.#result) return await this.status;
+    if (await settlesWithin(this.status, timeout)) return await this.status;
+    throw new TimeoutExpiredError(
+      `Process ${this.pid} (${
+        this.cmd[0]
+      }) did not end within ${timeout} ms; it is still running`,
+      { cmd: this.cmd, pid: this.pid, timeout },
+    );
+  }
+
+  output(): Promise<SubprocessOutput> {
+    return this.communicate();
+  }
+
+  async communicate(
+    input?: string | Uint8Array,
+    options?: WaitOptions,
+  ): Promise<SubprocessOutput> {
+    const opts = validateOptionsObject("communicate", options, WAIT_KEYS);
+    const timeout = optionalMs("timeout", opts.timeout);
+    this.#feedStdin(validateInput(input, this.stdin !== null));
+    const finished = this.#finish();
+    if (timeout !== undefined && !(await settlesWithin(finished, timeout))) {
+      throw new TimeoutExpiredError(
+        `Process ${this.pid} (${
+          this.cmd[0]
+        }) did not end within ${timeout} ms; it is still running`,
+        { cmd: this.cmd, pid: this.pid, timeout, ...this.partialOutput() },
+      );
+    }
+    const status = await finished;
+    const output = { ...status, ...this.partialOutput() };
+    if (this.#overflowed) {
+      throw new MaxBufferError(
+        `Process ${this.pid} (${this.cmd[0]}) wrote more than the \`maxBuffer\` of ${this.#plan.maxBuffer} bytes; it was stopped`,
+        { cmd: this.cmd, pid: this.pid, status, ...output },
+      );
+    }
+    return output;
+  }
+
+  /** What the collectors hold so far. */
+  partialOutput(): {
+    stdout: Uint8Array | undefined;
+    stderr: Uint8Array | undefined;
+  } {
+    const c = this.#startCollecting();
+    return { stdout: c.out?.bytes(), stderr: c.err?.bytes() };
+  }
+
+  #startCollecting(): { out?: Collector; err?: Collector } {
+    if (this.#collectors) return this.#collectors;
+    const limit = this.#plan.maxBuffer;
+    const onOverflow = () => {
+      this.#overflowed = true;
+      this.#stopFor("maxBuffer");
+    };
+    this.#collectors = {
+      ...(this.stdout ? { out: new Collector(this.stdout, limit, onOverflow) } : {}),
+      ...(this.stderr ? { err: new Collector(this.stderr, limit, onOverflow) } : {}),
+    };
+    return this.#collectors;
+  }
+
+  #finish(): Promise<ExitStatus> {
+    if (this.#finished) return this.#finished;
+    const c = this.#startCollecting();
+    const collectors = [c.out, c.err].filter((x) => x !== undefined);
+    this.#finished = this.status.then(async (status) => {
+      await drainWithin(collectors, this.#plan.drainTimeout);
+      return status;
+    });
+    return this.#finished;
+  }
+
+  #feedStdin(input: Uint8Array | undefined): void {
+    if (!this.stdin || this.#stdinUsed || this.stdin.locked) return;
+    this.#stdinUsed = true;
+    const writer = this.stdin.getWriter();
+    (async () => {
+      // A child that exits or closes stdin early gives EPIPE: not our error.
+      if (input && input.byteLength > 0) await writer.write(input);
+      await writer.close();
+    })().catch(() => writer.abort().catch(() => {}));
+  }
+
+  kill(signal: Signal = "SIGTERM"): boolean {
+    validateSignal("signal", signal);
+    if (this.#result !== null) {
+      throw new RangeError(
+        `Refusing to signal process ${this.pid}: it has ended and was reaped, so its PID may belong to another process now`,
+      );
+    }
+    return this.#handle.kill(signal);
+  }
+
+  async stop(options?: StopOptions): Promise<ExitStatus> {
+    const opts = validateOptionsObject("stop", options, STOP_KEYS);
+    const signal = opts.signal === undefined
+      ? this.#plan.killSignal
+      : validateSignal("signal", opts.signal);
+    const grace = opts.grace === undefined
+      ? this.#plan.grace
+      : validateMs("grace", opts.grace);
+    const scope = opts.scope;
+    if (
+      scope !== undefined && scope !== "process" && scope !== "group" &&
+      scope !== "tree"
+    ) {
+      throw new RangeError(
+        `Expected the \`scope\` option to be "process", "group" or "tree", got ${
+          JSON.stringify(scope)
+        }`,
+      );
+    }
+    return await stopChild(this, effectiveScope(this, scope), signal, grace);
+  }
+
+  ref(): void {
+    this.#handle.ref();
+  }
+
+  unref(): void {
+    this.#handle.unref();
+    if (this.#timer !== undefined) backend.unrefTimer(this.#timer);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+    if (this.#collectors) {
+      await Promise.all(
+        [this.#collectors.out, this.#collectors.err].map((c) => c?.cutOff()),
+      );
+    }
+    for (const stream of [this.stdout, this.stderr]) {
+      if (stream && !stream.locked) await stream.cancel().catch(() => {});
+    }
+    if (this.stdin && !this.stdin.locked) {
+      await this.stdin.close().catch(() => {});
+    }
+  }
+}
+
+function validateInput(
+  input: unknown,
+  stdinPiped: boolean,
+): Uint8Array | undefined {
+  if (input === undefined) return undefined;
+  if (typeof input !== "string" && !(input instanceof Uint8Array)) {
+    throw new TypeError(
+      `Expected \`input\` to be a string or a Uint8Array, got ${typeof input}`,
+    );
+  }
+  if (!stdinPiped) {
+    throw new TypeError(
+      'Cannot write `input`: the child\'s stdin is not piped (use stdin: "pipe")',
+    );
+  }
+  return typeof input === "string" ? encoder.encode(input) : input;
+}
+
+/** The command actually executed: with `killOnParentExit`, behind the OS's
+ * parent-death wrapper (which execs, so the PID stays the program's). */
+function commandLine(cmd: readonly string[], plan: SpawnPlan): string[] {
+  if (!plan.killOnParentExit) return [...cmd];
+  const prefix = os.parentDeathPrefix();
+  if (typeof prefix === "string") {
+    throw new RangeError(
+      `Cannot honour the \`killOnParentExit\` option: ${prefix}`,
+    );
+  }
+  const path = plan.env?.PATH ?? (plan.clearEnv ? undefined : process.env.PATH);
+  const found = lookPath(cmd[0]!, plan.cwd, path);
+  if (!found.ok) throw spawnError(cmd, new SpawnFailure(found.code, undefined));
+  return [...prefix, ...cmd];
+}
+
+/** Turns a backend failure into the error a caller catches. */
+export function spawnError(cmd: readonly string[], failure: SpawnFailure): Error {
+  const name = JSON.stringify(cmd[0]);
+  const options = { cmd, cause: failure.cause ?? failure };
+  switch (failure.code) {
+    case "ENOENT":
+      return new CommandNotFoundError(
+        `Cannot run ${name}: command not found`,
+        options,
+      );
+    case "EACCES":
+      return new PermissionDeniedError(
+        `Cannot run ${name}: permission denied (not executable, or a directory)`,
+        options,
+      );
+    case "NOT_CAPABLE":
+      return new PermissionDeniedError(
+        `Cannot run ${name}: Deno denied it (grant --allow-run)`,
+        options,
+      );
+    case "EMFILE":
+      return new SubprocessError(
+        `Cannot run ${name}: too many open files (EMFILE); nothing was started`,
+        options,
+      );
+    case "EAGAIN":
+    case "ENOMEM":
+      return new SubprocessError(
+        `Cannot run ${name}: the system is out of processes or memory (${failure.code}); nothing was started`,
+        options,
+      );
+    default:
+      return new SubprocessError(`Cannot run ${name}: spawn failed`, options);
+  }
+}
+
+/** Starts `cmd` after checking every option; internal entry shared with
+ * `run()` and `detach()`. */
+export function spawnWithPlan(
+  cmd: readonly string[],
+  plan: SpawnPlan,
+): ChildProcess {
+  const line = commandLine(cmd, plan);
+  let handle: ChildHandle;
+  try {
+    handle = backend.spawn({
+      file: line[0]!,
+      args: line.slice(1),
+      cwd: plan.cwd,
+      env: plan.env,
+      clearEnv: plan.clearEnv,
+      stdin: plan.stdin,
+      stdout: plan.stdout,
+      stderr: plan.stderr,
+      newSession: plan.newSession,
+    });
+  } catch (error) {
+    if (error instanceof SpawnFailure) throw spawnError(cmd, error);
+    throw error;
+  }
+  return new ChildProcess(cmd, handle, plan);
+}
+
+/**
+ * Starts `cmd` (never through a shell) and returns a {@linkcode Subprocess}.
+ * Every option is checked before anything starts.
+ *
+ * @param cmd The program and its arguments, e.g. `["ls", "-l"]`.
+ * @param options See {@linkcode SpawnOptions}; every stream defaults to
+ * `"inherit"`.
+ * @returns A handle on the running child.
+ * @throws {TypeError} An argument has the wrong type or an option is unknown.
+ * @throws {RangeError} An argument is out of range (empty `cmd`, NUL byte,
+ * negative `timeout`, unknown signal, missing `cwd`, …).
+ * @throws {CommandNotFoundError} The program was not found.
+ * @throws {PermissionDeniedError} The program may not be executed.
+ *
+ * @example Stream a child's output, stop its whole group
+ * ```ts
+ * import { spawn } from "@subproc/subproc";
+ * await using child = spawn(["sh", "-c", "echo ready; sleep 30"], {
+ *   stdout: "pipe",
+ *   newSession: true,
+ * });
+ * const reader = child.stdout!.getReader();
+ * const { value } = await reader.read();
+ * console.log(new TextDecoder().decode(value)); // "ready\n"
+ * reader.releaseLock();
+ * const status = await child.stop({ grace: 1000 });
+ * console.log(status.signal); // "SIGTERM"
+ * ```
+ */
+export function spawn(cmd: string[], options?: SpawnOptions): Subprocess {
+  const args = validateCmd(cmd);
+  validateOptionsObject("spawn", options, SPAWN_OPTION_KEYS);
+  return spawnWithPlan(args, validateSpawnOptions(options ?? {}));
+}

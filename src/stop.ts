@@ -1,0 +1,110 @@
+/**
+ * Stopping one child we started, by scope: the process, its group, or its
+ * tree. Each sends the first signal, waits up to `grace`, then SIGKILLs what
+ * is left, and resolves with the child's final status.
+ *
+ * @module
+ */
+
+import { os } from "./os/select.ts";
+import type { ProcessInfo } from "./os/types.ts";
+import { stopTree } from "./tree.ts";
+import type { ExitStatus, Signal, StopScope } from "./types.ts";
+import { KILL_WAIT_MS, pollUntil, settlesWithin } from "./wait.ts";
+
+/** What the stop logic needs to know about a child of ours. */
+export interface StopTarget {
+  readonly pid: number;
+  /** Its own group's id, when it leads one. */
+  readonly pgid: number | undefined;
+  /** The child's row when it was started (for its start stamp). */
+  readonly startRow: ProcessInfo | null;
+  readonly status: Promise<ExitStatus>;
+  /** `true` once the runtime reaped the child: its PID is no longer ours. */
+  exited(): boolean;
+  /** Signals the direct child unless it was reaped. */
+  kill(signal: Signal): boolean;
+}
+
+/** The scope actually used: `"group"` needs a child that leads its group. */
+export function effectiveScope(
+  target: StopTarget,
+  scope: StopScope | undefined,
+): StopScope {
+  if (scope === "process" || scope === "tree") return scope;
+  return target.pgid === undefined ? "tree" : "group";
+}
+
+/** Stops `target` within `scope`; resolves with its final status. */
+export async function stopChild(
+  target: StopTarget,
+  scope: StopScope,
+  signal: Signal,
+  grace: number,
+): Promise<ExitStatus> {
+  if (scope === "tree") {
+    if (!target.exited()) await stopTree(target.pid, signal, grace);
+    return await target.status;
+  }
+  if (scope === "group" && target.pgid !== undefined) {
+    await stopGroup(target, target.pgid, signal, grace);
+    return await target.status;
+  }
+  return await stopProcess(target, signal, grace);
+}
+
+async function stopProcess(
+  target: StopTarget,
+  signal: Signal,
+  grace: number,
+): Promise<ExitStatus> {
+  if (target.exited()) return await target.status;
+  target.kill(signal);
+  if (signal !== "SIGKILL" && signal !== "SIGCONT") target.kill("SIGCONT");
+  if (!(await settlesWithin(target.status, grace))) target.kill("SIGKILL");
+  return await target.status;
+}
+
+async function stopGroup(
+  target: StopTarget,
+  pgid: number,
+  signal: Signal,
+  grace: number,
+): Promise<void> {
+  const gone = () => target.exited() && !groupHasLiveMembers(target, pgid);
+  if (gone()) return;
+  signalGroup(target, pgid, signal);
+  if (signal !== "SIGKILL" && signal !== "SIGCONT") {
+    signalGroup(target, pgid, "SIGCONT");
+  }
+  if (await pollUntil(gone, grace)) return;
+  signalGroup(target, pgid, "SIGKILL");
+  await pollUntil(gone, KILL_WAIT_MS);
+}
+
+/**
+ * While the leader is not reaped, its PID can't be reused, so `kill(-pgid)`
+ * reaches exactly its group. Once it is reaped, only members that started no
+ * earlier than the leader are signalled, one by one: the group id might
+ * otherwise have been taken by an unrelated new session.
+ */
+function signalGroup(target: StopTarget, pgid: number, signal: Signal): void {
+  if (!target.exited()) {
+    os.signalGroup(pgid, signal);
+    return;
+  }
+  for (const member of liveMembers(target, pgid)) os.signal(member.pid, signal);
+}
+
+function liveMembers(target: StopTarget, pgid: number): ProcessInfo[] {
+  const since = target.startRow?.startKey ?? 0;
+  return os.list().filter((row) =>
+    row.pgid === pgid && !row.zombie && row.startKey >= since
+  );
+}
+
+function groupHasLiveMembers(target: StopTarget, pgid: number): boolean {
+  // Fast path: no process at all in the group (zombies would still count).
+  if (!os.groupExists(pgid)) return false;
+  return liveMembers(target, pgid).length > 0;
+}

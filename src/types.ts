@@ -1,0 +1,221 @@
+/**
+ * Public types shared by `spawn`, `run`, `detach` and `killTree`.
+ *
+ * None of them mention `Deno.*` or `node:*` types, so the npm `.d.ts`
+ * compiles without either.
+ *
+ * @module
+ */
+
+/** A POSIX signal name. On Windows only `SIGTERM`, `SIGKILL`, `SIGINT` and
+ * `SIGBREAK` mean something; see the README's Windows table. */
+export type Signal =
+  | "SIGABRT"
+  | "SIGALRM"
+  | "SIGBREAK"
+  | "SIGBUS"
+  | "SIGCHLD"
+  | "SIGCONT"
+  | "SIGFPE"
+  | "SIGHUP"
+  | "SIGILL"
+  | "SIGINT"
+  | "SIGIO"
+  | "SIGKILL"
+  | "SIGPIPE"
+  | "SIGPROF"
+  | "SIGPWR"
+  | "SIGQUIT"
+  | "SIGSEGV"
+  | "SIGSTKFLT"
+  | "SIGSTOP"
+  | "SIGSYS"
+  | "SIGTERM"
+  | "SIGTRAP"
+  | "SIGTSTP"
+  | "SIGTTIN"
+  | "SIGTTOU"
+  | "SIGURG"
+  | "SIGUSR1"
+  | "SIGUSR2"
+  | "SIGVTALRM"
+  | "SIGWINCH"
+  | "SIGXCPU"
+  | "SIGXFSZ";
+
+/** How a process ended. */
+export interface ExitStatus {
+  /** The exit code, or `null` when the process was ended by a signal. */
+  readonly code: number | null;
+  /** The signal that ended the process, or `null` when it exited. */
+  readonly signal: Signal | null;
+  /** `true` when `code` is 0. */
+  readonly success: boolean;
+}
+
+/** Where a child's standard stream goes.
+ *
+ * - `"inherit"`: the parent's own stream.
+ * - `"pipe"`: a web stream on the {@linkcode Subprocess}.
+ * - `"null"`: `/dev/null` (`NUL` on Windows).
+ * - `{ file, append }`: a file, truncated unless `append` is `true`
+ *   (for stdin: read from the file).
+ */
+export type StdioOption = "inherit" | "pipe" | "null" | StdioFile;
+
+/** A file as a child's standard stream. */
+export interface StdioFile {
+  /** Path of the file. Its directory must exist. */
+  readonly file: string;
+  /** Append instead of truncating (output streams only).
+   * @default {false} */
+  readonly append?: boolean;
+}
+
+/** Windows-only spawn options. Ignored elsewhere. */
+export interface WindowsOptions {
+  /** Create the child with `CREATE_BREAKAWAY_FROM_JOB` so it survives the
+   * closing of the parent's job. `"try"` falls back to a normal start when the
+   * job forbids breakaway.
+   * @default {false} */
+  readonly breakawayFromJob?: boolean | "try";
+  /** Hide the child's console window.
+   * @default {true} */
+  readonly hide?: boolean;
+}
+
+/** Options of {@linkcode spawn}. */
+export interface SpawnOptions {
+  /** Working directory of the child. It must exist.
+   * @default {the parent's working directory} */
+  readonly cwd?: string;
+  /** Environment variables to set (added to the parent's unless `clearEnv`). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Start from an empty environment instead of the parent's.
+   * @default {false} */
+  readonly clearEnv?: boolean;
+  /** The child's standard input.
+   * @default {"inherit"} */
+  readonly stdin?: StdioOption;
+  /** The child's standard output.
+   * @default {"inherit"} */
+  readonly stdout?: StdioOption;
+  /** The child's standard error.
+   * @default {"inherit"} */
+  readonly stderr?: StdioOption;
+  /** Start the child in a new session (`setsid()` in the child): it leads a
+   * new session and a new process group (`sid == pgid == pid`), has no
+   * controlling terminal, and the whole group can be stopped at once.
+   * @default {false} */
+  readonly newSession?: boolean;
+  /** Stop the child (its group, or its tree) after this many milliseconds.
+   * @default {undefined} (no timeout) */
+  readonly timeout?: number;
+  /** The first signal sent when the child is stopped by `timeout`, `signal`
+   * or `stop()`.
+   * @default {"SIGTERM"} */
+  readonly killSignal?: Signal;
+  /** Milliseconds between `killSignal` and `SIGKILL` when stopping.
+   * @default {2000} */
+  readonly grace?: number;
+  /** Stop the child (its group, or its tree) when this signal aborts. */
+  readonly signal?: AbortSignal;
+  /** Kill the child even when the parent dies by `SIGKILL`. Linux: the
+   * parent-death signal through `setpriv --pdeathsig KILL` (util-linux ≥ 2.33,
+   * else a `RangeError`); it fires when the thread that spawned the child ends,
+   * so a child spawned in a Worker dies with that Worker. Windows: a
+   * kill-on-close job. Other systems: a `RangeError` (not supported).
+   * @default {false} */
+  readonly killOnParentExit?: boolean;
+  /** Stop the child (its group, if it has one) when the parent exits normally
+   * or on SIGINT/SIGTERM/SIGHUP. Detached children are never touched.
+   * @default {true} */
+  readonly cleanup?: boolean;
+  /** Milliseconds that `output()`, `communicate()` and `run()` keep reading
+   * the child's pipes after the child has exited, for descendants that still
+   * hold them. The child's own output is already in the pipe, so nothing of it
+   * is lost; what a descendant writes later is cut off.
+   * @default {500} */
+  readonly drainTimeout?: number;
+  /** Most bytes `output()`, `communicate()` and `run()` keep of each of
+   * stdout and stderr. Past it the child is stopped and a `MaxBufferError`
+   * thrown.
+   * @default {134217728} (128 MiB) */
+  readonly maxBuffer?: number;
+  /** Windows-only options. */
+  readonly windows?: WindowsOptions;
+}
+
+/** How far `stop()` and `killTree()` reach.
+ *
+ * - `"process"`: only the process itself.
+ * - `"group"`: its process group (needs a child with its own group, e.g.
+ *   `newSession: true`; otherwise `"tree"` is used).
+ * - `"tree"`: it and every descendant, including those that left its group.
+ */
+export type StopScope = "process" | "group" | "tree";
+
+/** Options of `Subprocess.stop()` and {@linkcode killTree}. */
+export interface StopOptions {
+  /** The first signal sent.
+   * @default {"SIGTERM"} (or the spawn's `killSignal`) */
+  readonly signal?: Signal;
+  /** Milliseconds to wait after `signal` before `SIGKILL`.
+   * @default {2000} (or the spawn's `grace`) */
+  readonly grace?: number;
+  /** What to stop. Only for `Subprocess.stop()`.
+   * @default {"group"} for a child that leads its own group, else `"tree"` */
+  readonly scope?: StopScope;
+}
+
+/** Options of `Subprocess.wait()`. */
+export interface WaitOptions {
+  /** Throw `TimeoutExpiredError` after this many milliseconds; the child keeps
+   * running and `wait()` may be called again.
+   * @default {undefined} (wait forever) */
+  readonly timeout?: number;
+}
+
+/** What `Subprocess.output()` and `communicate()` return. */
+export interface SubprocessOutput extends ExitStatus {
+  /** Everything read from stdout, or `undefined` when it was not piped. */
+  readonly stdout: Uint8Array | undefined;
+  /** Everything read from stderr, or `undefined` when it was not piped. */
+  readonly stderr: Uint8Array | undefined;
+}
+
+/** What `run()` keeps of the child's output.
+ *
+ * - `false`: nothing; stdout and stderr go where `stdout`/`stderr` say.
+ * - `true` or `"text"`: both as UTF-8 strings.
+ * - `"bytes"`: both as `Uint8Array`.
+ */
+export type Capture = boolean | "text" | "bytes";
+
+/** Options of {@linkcode run}: every {@linkcode SpawnOptions} field, plus: */
+export interface RunOptions extends SpawnOptions {
+  /** Capture stdout and stderr (piping them unless `stdout`/`stderr` say
+   * otherwise).
+   * @default {false} */
+  readonly capture?: Capture;
+  /** Written to the child's stdin, which is then closed. */
+  readonly input?: string | Uint8Array;
+  /** Throw `CalledProcessError` when the child does not exit with code 0.
+   * @default {false} */
+  readonly check?: boolean;
+}
+
+/** What {@linkcode run} resolves with. */
+export interface RunResult<T extends string | Uint8Array | undefined>
+  extends ExitStatus {
+  /** The command as given. */
+  readonly cmd: readonly string[];
+  /** The child's PID. */
+  readonly pid: number;
+  /** Captured stdout, or `undefined` when not captured. */
+  readonly stdout: T;
+  /** Captured stderr, or `undefined` when not captured. */
+  readonly stderr: T;
+  /** Milliseconds from start to the end of output. */
+  readonly durationMs: number;
+}

@@ -1,0 +1,352 @@
+/**
+ * Argument checks. Each throws a `TypeError` (wrong type) or `RangeError`
+ * (value out of range) whose message names the option and the value, before
+ * anything is started.
+ *
+ * @module
+ */
+
+import { statSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ResolvedStdio } from "./runtime/types.ts";
+import { describe } from "./describe.ts";
+import { validateSignal } from "./signals.ts";
+import type { Signal, SpawnOptions, StdioOption } from "./types.ts";
+
+function hasNul(text: string): boolean {
+  return text.includes("\0");
+}
+
+/** Checks `cmd` and returns a frozen copy. */
+export function validateCmd(cmd: unknown): readonly string[] {
+  if (!Array.isArray(cmd)) {
+    throw new TypeError(
+      `Expected \`cmd\` to be an array of strings such as ["ls", "-l"], got ${
+        describe(cmd)
+      }`,
+    );
+  }
+  if (cmd.length === 0) {
+    throw new RangeError(
+      "Expected `cmd` to name a program, got an empty array",
+    );
+  }
+  cmd.forEach((arg, i) => {
+    if (typeof arg !== "string") {
+      throw new TypeError(
+        `Expected \`cmd[${i}]\` to be a string, got ${describe(arg)}`,
+      );
+    }
+    if (hasNul(arg)) {
+      throw new RangeError(
+        `Expected \`cmd[${i}]\` to hold no NUL byte, got ${describe(arg)}`,
+      );
+    }
+  });
+  if (cmd[0] === "") {
+    throw new RangeError("Expected `cmd[0]` to name a program, got \"\"");
+  }
+  return Object.freeze([...cmd]);
+}
+
+/** Checks a non-negative, finite number (of milliseconds by default). */
+export function validateMs(
+  option: string,
+  value: unknown,
+  unit = "milliseconds",
+): number {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Expected the \`${option}\` option to be a number of ${unit}, got ${
+        describe(value)
+      }`,
+    );
+  }
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(
+      `Expected the \`${option}\` option to be a finite number of ${unit} >= 0, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/** Checks an optional duration; `undefined` stays `undefined`. */
+export function optionalMs(option: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : validateMs(option, value);
+}
+
+/** Checks an optional boolean. */
+export function optionalBoolean(
+  option: string,
+  value: unknown,
+  fallback: boolean,
+): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(
+      `Expected the \`${option}\` option to be a boolean, got ${
+        describe(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+/** Checks an options argument: `undefined` or a plain object without
+ * unknown keys (a misspelt option would otherwise be silently ignored). */
+export function validateOptionsObject(
+  fn: string,
+  value: unknown,
+  known: ReadonlySet<string>,
+): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TypeError(
+      `Expected the options of ${fn}() to be an object, got ${describe(value)}`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) {
+      throw new TypeError(
+        `Unknown option \`${key}\` given to ${fn}(); known options: ${
+          [...known].join(", ")
+        }`,
+      );
+    }
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The option names of {@linkcode SpawnOptions}. */
+export const SPAWN_OPTION_KEYS: ReadonlySet<string> = new Set([
+  "cwd",
+  "env",
+  "clearEnv",
+  "stdin",
+  "stdout",
+  "stderr",
+  "newSession",
+  "timeout",
+  "killSignal",
+  "grace",
+  "signal",
+  "killOnParentExit",
+  "cleanup",
+  "drainTimeout",
+  "maxBuffer",
+  "windows",
+]);
+
+/** Spawn options after validation, with defaults filled in. */
+export interface SpawnPlan {
+  readonly cwd: string | undefined;
+  readonly env: Readonly<Record<string, string>> | undefined;
+  readonly clearEnv: boolean;
+  readonly stdin: ResolvedStdio;
+  readonly stdout: ResolvedStdio;
+  readonly stderr: ResolvedStdio;
+  readonly newSession: boolean;
+  readonly timeout: number | undefined;
+  readonly killSignal: Signal;
+  readonly grace: number;
+  readonly signal: AbortSignal | undefined;
+  readonly killOnParentExit: boolean;
+  readonly cleanup: boolean;
+  readonly drainTimeout: number;
+  readonly maxBuffer: number;
+  readonly breakawayFromJob: boolean | "try";
+  readonly hide: boolean;
+}
+
+/** Default milliseconds between the first signal and SIGKILL. */
+export const DEFAULT_GRACE = 2000;
+/** Default bounded drain after the child exited. */
+export const DEFAULT_DRAIN_TIMEOUT = 500;
+/** Default limit of captured bytes per stream. */
+export const DEFAULT_MAX_BUFFER = 128 * 1024 * 1024;
+
+/** Checks every {@linkcode SpawnOptions} field and fills in defaults. */
+export function validateSpawnOptions(
+  options: SpawnOptions,
+  defaults: { readonly newSession?: boolean } = {},
+): SpawnPlan {
+  const cwd = validateCwd(options.cwd);
+  const windows = validateWindows(options.windows);
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(
+      `Expected the \`signal\` option to be an AbortSignal, got ${
+        describe(signal)
+      }`,
+    );
+  }
+  const maxBuffer = validateMs(
+    "maxBuffer",
+    options.maxBuffer ?? DEFAULT_MAX_BUFFER,
+    "bytes",
+  );
+  return {
+    cwd,
+    env: validateEnv(options.env),
+    clearEnv: optionalBoolean("clearEnv", options.clearEnv, false),
+    stdin: validateStdio("stdin", options.stdin),
+    stdout: validateStdio("stdout", options.stdout),
+    stderr: validateStdio("stderr", options.stderr),
+    newSession: optionalBoolean(
+      "newSession",
+      options.newSession,
+      defaults.newSession ?? false,
+    ),
+    timeout: optionalMs("timeout", options.timeout),
+    killSignal: options.killSignal === undefined
+      ? "SIGTERM"
+      : validateSignal("killSignal", options.killSignal),
+    grace: validateMs("grace", options.grace ?? DEFAULT_GRACE),
+    signal,
+    killOnParentExit: optionalBoolean(
+      "killOnParentExit",
+      options.killOnParentExit,
+      false,
+    ),
+    cleanup: optionalBoolean("cleanup", options.cleanup, true),
+    drainTimeout: validateMs(
+      "drainTimeout",
+      options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT,
+    ),
+    maxBuffer,
+    ...windows,
+  };
+}
+
+function validateCwd(cwd: unknown): string | undefined {
+  if (cwd === undefined) return undefined;
+  if (typeof cwd !== "string" || cwd === "") {
+    throw new TypeError(
+      `Expected the \`cwd\` option to be a non-empty path, got ${
+        describe(cwd)
+      }`,
+    );
+  }
+  if (hasNul(cwd)) {
+    throw new RangeError(
+      `Expected the \`cwd\` option to hold no NUL byte, got ${describe(cwd)}`,
+    );
+  }
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch {
+    throw new RangeError(
+      `Cannot use the \`cwd\` option ${describe(cwd)}: no such directory`,
+    );
+  }
+  if (!isDirectory) {
+    throw new RangeError(
+      `Cannot use the \`cwd\` option ${describe(cwd)}: not a directory`,
+    );
+  }
+  return cwd;
+}
+
+function validateEnv(
+  env: unknown,
+): Readonly<Record<string, string>> | undefined {
+  if (env === undefined) return undefined;
+  if (env === null || typeof env !== "object" || Array.isArray(env)) {
+    throw new TypeError(
+      `Expected the \`env\` option to be an object of strings, got ${
+        describe(env)
+      }`,
+    );
+  }
+  const copy: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key === "" || key.includes("=") || hasNul(key)) {
+      throw new RangeError(
+        `Expected the \`env\` option's keys to be non-empty and hold no "=" or NUL byte, got ${
+          describe(key)
+        }`,
+      );
+    }
+    if (typeof value !== "string") {
+      throw new TypeError(
+        `Expected \`env.${key}\` to be a string, got ${describe(value)}`,
+      );
+    }
+    if (hasNul(value)) {
+      throw new RangeError(
+        `Expected \`env.${key}\` to hold no NUL byte, got ${describe(value)}`,
+      );
+    }
+    copy[key] = value;
+  }
+  return copy;
+}
+
+/** Checks one of `stdin`, `stdout`, `stderr`. */
+export function validateStdio(option: string, value: unknown): ResolvedStdio {
+  if (value === undefined) return "inherit";
+  if (value === "inherit" || value === "pipe" || value === "null") {
+    return value;
+  }
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const { file, append } = value as StdioOption & Record<string, unknown>;
+    if (typeof file !== "string" || file === "" || hasNul(file)) {
+      throw new TypeError(
+        `Expected \`${option}.file\` to be a non-empty path, got ${
+          describe(file)
+        }`,
+      );
+    }
+    const directory = dirname(file);
+    let ok = false;
+    try {
+      ok = statSync(directory).isDirectory();
+    } catch {
+      // reported below
+    }
+    if (!ok) {
+      throw new RangeError(
+        `Cannot use \`${option}.file\` ${describe(file)}: its directory ${
+          describe(directory)
+        } does not exist`,
+      );
+    }
+    return {
+      file,
+      append: optionalBoolean(`${option}.append`, append, false),
+    };
+  }
+  throw new TypeError(
+    `Expected the \`${option}\` option to be "inherit", "pipe", "null" or { file }, got ${
+      describe(value)
+    }`,
+  );
+}
+
+function validateWindows(
+  value: unknown,
+): { breakawayFromJob: boolean | "try"; hide: boolean } {
+  if (value === undefined) return { breakawayFromJob: false, hide: true };
+  if (value === null || typeof value !== "object") {
+    throw new TypeError(
+      `Expected the \`windows\` option to be an object, got ${describe(value)}`,
+    );
+  }
+  const { breakawayFromJob, hide } = value as Record<string, unknown>;
+  if (
+    breakawayFromJob !== undefined && breakawayFromJob !== "try" &&
+    typeof breakawayFromJob !== "boolean"
+  ) {
+    throw new TypeError(
+      `Expected the \`windows.breakawayFromJob\` option to be true, false or "try", got ${
+        describe(breakawayFromJob)
+      }`,
+    );
+  }
+  return {
+    breakawayFromJob: (breakawayFromJob as boolean | "try" | undefined) ??
+      false,
+    hide: optionalBoolean("windows.hide", hide, true),
+  };
+}

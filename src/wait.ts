@@ -1,0 +1,45 @@
+/**
+ * Small timing helpers.
+ *
+ * @module
+ */
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** How often we look at the process table while waiting for processes to end. */
+export const POLL_MS = 10;
+
+/** Polls `done` every {@linkcode POLL_MS} until it returns `true` (→ `true`)
+ * or `ms` have passed (→ `false`). */
+export async function pollUntil(
+  done: () => boolean,
+  ms: number,
+): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (!done()) {
+    if (performance.now() >= deadline) return false;
+    await sleep(Math.min(POLL_MS, Math.max(1, deadline - performance.now())));
+  }
+  return true;
+}
+
+/** How long SIGKILLed processes may take to disappear before we give up. */
+export const KILL_WAIT_MS = 10_000;
+
+/** `true` when `promise` settles within `ms`, else `false` (it keeps going). */
+export async function settlesWithin(
+  promise: Promise<unknown>,
+  ms: number,
+): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = promise.then(() => true, () => true);
+  const result = await Promise.race([settled, expired]);
+  clearTimeout(timer);
+  return result;
+}
