@@ -30,7 +30,11 @@ export * from "./src/types.ts";
 export * from "./src/errors.ts";
 export { run } from "./src/run.ts";
 export { spawn, type Subprocess } from "./src/spawn.ts";
-export { detach, type DetachedProcess, type DetachOptions } from "./src/detach.ts";
+export {
+  detach,
+  type DetachedProcess,
+  type DetachOptions,
+} from "./src/detach.ts";
 export { killTree } from "./src/tree.ts";
 export { isAlive } from "./src/alive.ts";
 export { Pidfile } from "./src/pidfile.ts";

@@ -23,4 +23,3 @@ function safeJson(value: unknown): string {
     return "";
   }
 }
-

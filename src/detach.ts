@@ -30,10 +30,16 @@ export interface DetachOptions {
   readonly stdin?: "null" | { readonly file: string };
   /** The program's stdout: `"null"` or a file.
    * @default {"null"} */
-  readonly stdout?: "null" | { readonly file: string; readonly append?: boolean };
+  readonly stdout?: "null" | {
+    readonly file: string;
+    readonly append?: boolean;
+  };
   /** The program's stderr: `"null"` or a file.
    * @default {"null"} */
-  readonly stderr?: "null" | { readonly file: string; readonly append?: boolean };
+  readonly stderr?: "null" | {
+    readonly file: string;
+    readonly append?: boolean;
+  };
   /** Write the program's PID here (atomically). A pidfile that names a
    * running process makes `detach` fail with `AlreadyRunningError` before
    * anything starts. */

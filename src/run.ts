@@ -5,7 +5,11 @@
  * @module
  */
 
-import { CalledProcessError, MaxBufferError, TimeoutExpiredError } from "./errors.ts";
+import {
+  CalledProcessError,
+  MaxBufferError,
+  TimeoutExpiredError,
+} from "./errors.ts";
 import { describe } from "./describe.ts";
 import { spawnWithPlan } from "./spawn.ts";
 import type {
@@ -124,7 +128,9 @@ export async function run(
       }`,
     );
   }
-  if (input !== undefined && opts.stdin !== undefined && opts.stdin !== "pipe") {
+  if (
+    input !== undefined && opts.stdin !== undefined && opts.stdin !== "pipe"
+  ) {
     throw new TypeError(
       `Cannot use the \`input\` option with \`stdin: ${
         describe(opts.stdin)

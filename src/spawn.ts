@@ -117,6 +117,7 @@ export class ChildProcess implements Subprocess, StopTarget {
   readonly #plan: SpawnPlan;
   #result: ExitStatus | null = null;
   #stopReason: StopReason | undefined;
+  #stopping: Promise<unknown> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #collectors: { out?: Collector; err?: Collector } | undefined;
   #finished: Promise<ExitStatus> | undefined;
@@ -166,7 +167,9 @@ export class ChildProcess implements Subprocess, StopTarget {
   #stopFor(reason: StopReason): void {
     if (this.#result !== null || this.#stopReason !== undefined) return;
     this.#stopReason = reason;
-    this.stop().catch(() => {});
+    // Kept so that run()/output()/wait() return only once the whole group
+    // or tree is gone, not just the direct child.
+    this.#stopping = this.stop().catch(() => {});
   }
 
   /** Why we stopped the child ourselves, if we did. */
@@ -203,8 +206,12 @@ export class ChildProcess implements Subprocess, StopTarget {
   async wait(options?: WaitOptions): Promise<ExitStatus> {
     const opts = validateOptionsObject("wait", options, WAIT_KEYS);
     const timeout = optionalMs("timeout", opts.timeout);
-    if (timeout === undefined || this.#result) return await this.status;
-    if (await settlesWithin(this.status, timeout)) return await this.status;
+    const ended = this.status.then(async (status) => {
+      await this.#stopping;
+      return status;
+    });
+    if (timeout === undefined) return await ended;
+    if (await settlesWithin(ended, timeout)) return await ended;
     throw new TimeoutExpiredError(
       `Process ${this.pid} (${
         this.cmd[0]
@@ -237,7 +244,9 @@ export class ChildProcess implements Subprocess, StopTarget {
     const output = { ...status, ...this.partialOutput() };
     if (this.#overflowed) {
       throw new MaxBufferError(
-        `Process ${this.pid} (${this.cmd[0]}) wrote more than the \`maxBuffer\` of ${this.#plan.maxBuffer} bytes; it was stopped`,
+        `Process ${this.pid} (${
+          this.cmd[0]
+        }) wrote more than the \`maxBuffer\` of ${this.#plan.maxBuffer} bytes; it was stopped`,
         { cmd: this.cmd, pid: this.pid, status, ...output },
       );
     }
@@ -261,8 +270,12 @@ export class ChildProcess implements Subprocess, StopTarget {
       this.#stopFor("maxBuffer");
     };
     this.#collectors = {
-      ...(this.stdout ? { out: new Collector(this.stdout, limit, onOverflow) } : {}),
-      ...(this.stderr ? { err: new Collector(this.stderr, limit, onOverflow) } : {}),
+      ...(this.stdout
+        ? { out: new Collector(this.stdout, limit, onOverflow) }
+        : {}),
+      ...(this.stderr
+        ? { err: new Collector(this.stderr, limit, onOverflow) }
+        : {}),
     };
     return this.#collectors;
   }
@@ -272,6 +285,7 @@ export class ChildProcess implements Subprocess, StopTarget {
     const c = this.#startCollecting();
     const collectors = [c.out, c.err].filter((x) => x !== undefined);
     this.#finished = this.status.then(async (status) => {
+      await this.#stopping;
       await drainWithin(collectors, this.#plan.drainTimeout);
       return status;
     });
@@ -381,7 +395,10 @@ function commandLine(cmd: readonly string[], plan: SpawnPlan): string[] {
 }
 
 /** Turns a backend failure into the error a caller catches. */
-export function spawnError(cmd: readonly string[], failure: SpawnFailure): Error {
+export function spawnError(
+  cmd: readonly string[],
+  failure: SpawnFailure,
+): Error {
   const name = JSON.stringify(cmd[0]);
   const options = { cmd, cause: failure.cause ?? failure };
   switch (failure.code) {

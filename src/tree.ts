@@ -66,13 +66,17 @@ export function collectTree(
       leaders.add(pid);
     }
     for (const child of children.get(pid) ?? []) {
-      if (!found.has(child.pid) && !exclude.has(child.pid)) queue.push(child.pid);
+      if (!found.has(child.pid) && !exclude.has(child.pid)) {
+        queue.push(child.pid);
+      }
     }
   }
   // Orphans re-parented to PID 1 stay in the group or session a member led.
   for (const row of table) {
     if (found.has(row.pid) || exclude.has(row.pid)) continue;
-    if (leaders.has(row.pgid) || (row.sid !== undefined && leaders.has(row.sid))) {
+    if (
+      leaders.has(row.pgid) || (row.sid !== undefined && leaders.has(row.sid))
+    ) {
       found.set(row.pid, row);
     }
   }

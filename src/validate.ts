@@ -44,7 +44,7 @@ export function validateCmd(cmd: unknown): readonly string[] {
     }
   });
   if (cmd[0] === "") {
-    throw new RangeError("Expected `cmd[0]` to name a program, got \"\"");
+    throw new RangeError('Expected `cmd[0]` to name a program, got ""');
   }
   return Object.freeze([...cmd]);
 }

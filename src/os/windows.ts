@@ -28,7 +28,14 @@ export const windows: OsShim = {
   info(pid: number): ProcessInfo | null {
     try {
       process.kill(pid, 0);
-      return { pid, ppid: 0, pgid: pid, sid: undefined, zombie: false, startKey: 0 };
+      return {
+        pid,
+        ppid: 0,
+        pgid: pid,
+        sid: undefined,
+        zombie: false,
+        startKey: 0,
+      };
     } catch {
       return null;
     }

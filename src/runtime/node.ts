@@ -107,14 +107,20 @@ function wrap(child: ChildProcess, pid: number): ChildHandle {
     child.once("exit", (code, signal) => {
       exited = true;
       const name = isSignal(signal) ? signal : null;
-      resolve({ code: name === null ? code : null, signal: name, success: code === 0 });
+      resolve({
+        code: name === null ? code : null,
+        signal: name,
+        success: code === 0,
+      });
     });
   });
   child.on("error", () => {});
   child.stdin?.on("error", () => {}); // EPIPE when the child stops reading
   return {
     pid,
-    stdin: child.stdin ? Writable.toWeb(child.stdin) as WritableStream<Uint8Array> : null,
+    stdin: child.stdin
+      ? Writable.toWeb(child.stdin) as WritableStream<Uint8Array>
+      : null,
     stdout: child.stdout ? toWebReadable(child.stdout) : null,
     stderr: child.stderr ? toWebReadable(child.stderr) : null,
     status,

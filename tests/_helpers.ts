@@ -1,0 +1,191 @@
+/**
+ * Shared test helpers: the kernel's view of processes (`/proc`), and
+ * `procTest`, a `node:test` `test()` that fails when the test leaked a
+ * process.
+ *
+ * Leak detection: before each test, a fresh tag is put in our environment
+ * (`SUBPROC_TEST_TAG`); every process the test starts inherits it, orphans
+ * included. Afterwards any live process whose `/proc/PID/environ` holds the
+ * tag is a leak: it is killed and the test fails.
+ *
+ * Runs unchanged under `deno test`, Node (`node --test` on the npm build) and
+ * `bun test`: only `node:` APIs here.
+ */
+
+import { readdirSync, readFileSync } from "node:fs";
+import process from "node:process";
+import { test } from "node:test";
+
+/** `true` where `/proc` is there to check the kernel's view. */
+export const hasProc: boolean = (() => {
+  try {
+    readFileSync("/proc/self/stat");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** The runtime the tests run on. */
+export const runtime: "deno" | "bun" | "node" =
+  (globalThis as { Deno?: unknown }).Deno
+    ? "deno"
+    : (process.versions as Record<string, string | undefined>).bun
+    ? "bun"
+    : "node";
+
+/** How long a killed process may take to disappear (zombies count as gone). */
+export const DEATH_MS = 3000;
+
+/** One `/proc/PID/stat` row. */
+export interface Stat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  ttyNr: number;
+}
+
+/** `/proc/PID/stat` of `pid`, or `null` when it doesn't exist. */
+export function stat(pid: number): Stat | null {
+  let line: string;
+  try {
+    line = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  const close = line.lastIndexOf(")");
+  const f = line.slice(close + 2).split(" ");
+  return {
+    pid,
+    comm: line.slice(line.indexOf("(") + 1, close),
+    state: f[0]!,
+    ppid: Number(f[1]),
+    pgid: Number(f[2]),
+    sid: Number(f[3]),
+    ttyNr: Number(f[4]),
+  };
+}
+
+/** Alive = exists and is not a zombie (PID 1 here never reaps orphans). */
+export function alive(pid: number): boolean {
+  const s = stat(pid);
+  return s !== null && s.state !== "Z" && s.state !== "X";
+}
+
+/** Every live process (not zombie) in the table. */
+export function allStats(): Stat[] {
+  const rows: Stat[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = stat(Number(name));
+    if (s && s.state !== "Z" && s.state !== "X") rows.push(s);
+  }
+  return rows;
+}
+
+/** Live processes of group `pgid`. */
+export function groupMembers(pgid: number): number[] {
+  return allStats().filter((s) => s.pgid === pgid).map((s) => s.pid);
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it is true; throws after `ms` with `what`. */
+export async function eventually(
+  what: string,
+  check: () => boolean,
+  ms = DEATH_MS,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Waits until every pid in `pids` is gone; throws listing survivors. */
+export async function allGone(pids: readonly number[], ms = DEATH_MS) {
+  await eventually(
+    `processes ${pids.filter(alive).join(", ")} to end`,
+    () => pids.every((pid) => !alive(pid)),
+    ms,
+  );
+}
+
+/** Live processes whose environment holds `SUBPROC_TEST_TAG=tag`. */
+export function tagged(tag: string): number[] {
+  const needle = `SUBPROC_TEST_TAG=${tag}`;
+  const found: number[] = [];
+  for (const s of allStats()) {
+    if (s.pid === process.pid) continue;
+    try {
+      const env = readFileSync(`/proc/${s.pid}/environ`, "latin1");
+      if (env.split("\0").includes(needle)) found.push(s.pid);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Options of {@linkcode procTest}. */
+export interface ProcTestOptions {
+  /** Skip with this reason (printed by the runner). */
+  skip?: string | false;
+  /** Processes the test leaves running on purpose (e.g. detached, then
+   * checked and killed by the test itself) are still leaks: kill them. */
+  leakWaitMs?: number;
+}
+
+/**
+ * A `node:test` test that fails if it leaked a process. Leftovers are given
+ * `leakWaitMs` (default 1 s) to end, then SIGKILLed and reported.
+ */
+export function procTest(
+  name: string,
+  fn: () => Promise<void> | void,
+  options: ProcTestOptions = {},
+): void {
+  const skip = options.skip ?? (hasProc ? false : "needs /proc (Linux)");
+  test(name, { skip }, async () => {
+    const tag = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const previous = process.env.SUBPROC_TEST_TAG;
+    process.env.SUBPROC_TEST_TAG = tag;
+    let failed = false;
+    try {
+      await fn();
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      if (previous === undefined) delete process.env.SUBPROC_TEST_TAG;
+      else process.env.SUBPROC_TEST_TAG = previous;
+      const deadline = Date.now() + (options.leakWaitMs ?? 1000);
+      let left = tagged(tag);
+      while (left.length > 0 && Date.now() < deadline) {
+        await sleep(20);
+        left = tagged(tag);
+      }
+      for (const pid of left) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      if (left.length > 0 && !failed) {
+        const what = left.map((pid) => `${pid} (${stat(pid)?.comm})`);
+        // deno-lint-ignore no-unsafe-finally
+        throw new Error(
+          `Test leaked ${left.length} process(es): ${what.join(", ")}`,
+        );
+      }
+    }
+  });
+}
