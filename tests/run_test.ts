@@ -66,7 +66,7 @@ procTest("run() returns promptly when a grandchild holds stdout", async () => {
   const result = await run([
     "sh",
     "-c",
-    "sleep 60 & echo hi; echo $! > /dev/stderr",
+    "sleep 60 & echo hi; echo $! >&2",
   ], {
     capture: true,
     newSession: true,

@@ -1,0 +1,102 @@
+/**
+ * Builds the npm package `subproc` from the same source, with `deno pack`
+ * (`dnt` lives on JSR, which our machines can't reach).
+ *
+ * Output:
+ * - `.build/npm/package/`: the unpacked package (what the tests import under
+ *   Node; identical to the tarball's content);
+ * - `.build/npm/subproc-<version>.tgz`: the tarball, packed by `npm pack`.
+ *
+ * `deno pack` silently drops every `.d.ts` when the code has slow types, so
+ * the build fails when `mod.d.ts` is missing.
+ *
+ * Usage: `deno task build:npm`
+ *
+ * @module
+ */
+
+import { existsSync, rmSync } from "node:fs";
+
+const root = new URL("..", import.meta.url).pathname;
+const out = `${root}.build/npm`;
+const pkg = `${out}/package`;
+
+function sh(cmd: string, args: string[], cwd = root): string {
+  const result = new Deno.Command(cmd, { args, cwd, stderr: "inherit" })
+    .outputSync();
+  if (!result.success) {
+    throw new Error(`${cmd} ${args.join(" ")} failed with code ${result.code}`);
+  }
+  return new TextDecoder().decode(result.stdout);
+}
+
+const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`));
+
+rmSync(out, { recursive: true, force: true });
+Deno.mkdirSync(out, { recursive: true });
+sh(Deno.execPath(), [
+  "pack",
+  "--allow-dirty",
+  "--no-source-maps",
+  "-o",
+  `${out}/deno-pack.tgz`,
+]);
+sh("tar", ["xzf", `${out}/deno-pack.tgz`, "-C", out]);
+Deno.removeSync(`${out}/deno-pack.tgz`);
+
+for (const file of ["mod.d.ts", "mod.js", "cli.js"]) {
+  if (!existsSync(`${pkg}/${file}`)) {
+    throw new Error(
+      `${file} is missing from the deno pack output: run \`deno publish --dry-run\` to find the slow types`,
+    );
+  }
+}
+
+const packed = JSON.parse(Deno.readTextFileSync(`${pkg}/package.json`));
+const manifest = {
+  name: "subproc",
+  version: config.version,
+  description:
+    "Spawn, detach, time out and stop processes and everything they started, on Node, Deno and Bun",
+  license: config.license,
+  type: "module",
+  main: "./mod.js",
+  types: "./mod.d.ts",
+  exports: packed.exports,
+  bin: { subproc: "./bin/subproc.js" },
+  engines: { node: ">=20" },
+  sideEffects: false,
+  keywords: [
+    "child_process",
+    "subprocess",
+    "spawn",
+    "kill",
+    "process-tree",
+    "timeout",
+    "detach",
+    "setsid",
+    "pidfile",
+  ],
+};
+Deno.writeTextFileSync(
+  `${pkg}/package.json`,
+  JSON.stringify(manifest, null, 2) + "\n",
+);
+Deno.mkdirSync(`${pkg}/bin`, { recursive: true });
+Deno.writeTextFileSync(
+  `${pkg}/bin/subproc.js`,
+  [
+    "#!/usr/bin/env node",
+    'import process from "node:process";',
+    'import { main } from "../cli.js";',
+    "process.exitCode = await main(process.argv.slice(2));",
+    "",
+  ].join("\n"),
+);
+Deno.chmodSync(`${pkg}/bin/subproc.js`, 0o755);
+Deno.copyFileSync(`${root}README.md`, `${pkg}/README.md`);
+Deno.copyFileSync(`${root}LICENSE`, `${pkg}/LICENSE`);
+
+const tarball = sh("npm", ["pack", "--silent", "--pack-destination", out], pkg)
+  .trim().split("\n").pop()!;
+console.log(`Built ${out}/${tarball}`);
