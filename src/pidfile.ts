@@ -49,6 +49,8 @@ export class Pidfile {
   readonly path: string;
 
   /**
+   * Names a pidfile; nothing is read or written yet.
+   *
    * @param path Where the pidfile lives; its directory must exist when
    * writing.
    * @throws {TypeError} `path` is not a non-empty string without NUL bytes.

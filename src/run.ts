@@ -99,10 +99,12 @@ export function run(
   cmd: string[],
   options: RunOptions & { readonly capture: "bytes" },
 ): Promise<RunResult<Uint8Array>>;
+/** Runs `cmd`, capturing stdout and stderr as text (see the first overload). */
 export function run(
   cmd: string[],
   options: RunOptions & { readonly capture: true | "text" },
 ): Promise<RunResult<string>>;
+/** Runs `cmd`; output is captured only with `capture` (see the first overload). */
 export function run(
   cmd: string[],
   options?: RunOptions,

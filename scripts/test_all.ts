@@ -1,0 +1,219 @@
+/**
+ * The whole test suite, as `npm test` runs it: static checks, the tests under
+ * Deno, the npm build and its checks, the same tests under Node 20/22/24 on
+ * the build and under Bun, and the benchmarks' quick mode. Ends with one
+ * line `N passed, N failed` (steps, not tests; each runner prints its own
+ * counts above).
+ *
+ * Usage: `deno run -A scripts/test_all.ts [--only NAME,...] [--skip NAME,...]`
+ *
+ * @module
+ */
+
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { parseArgs } from "node:util";
+
+const root = new URL("..", import.meta.url).pathname;
+const bin = join(root, "node_modules/.bin");
+const deno = Deno.execPath();
+/** The machine's own Node (the one that runs npm), then the pinned ones. */
+const nodes = [
+  process.env.npm_node_execpath ?? "/usr/bin/node",
+  join(root, "node_modules/node22/bin/node"),
+  join(root, "node_modules/node24/bin/node"),
+];
+
+interface Step {
+  name: string;
+  run: () => boolean;
+}
+
+function exec(cmd: string, args: string[], cwd = root): boolean {
+  console.log(`$ ${[cmd, ...args].join(" ")}`);
+  const { code } = new Deno.Command(cmd, {
+    args,
+    cwd,
+    stdout: "inherit",
+    stderr: "inherit",
+    env: { PATH: `${bin}:${Deno.env.get("PATH")}` },
+  }).outputSync();
+  return code === 0;
+}
+
+const tarball = () => join(root, `.build/npm/subproc-${version()}.tgz`);
+function version(): string {
+  return JSON.parse(Deno.readTextFileSync(join(root, "deno.json"))).version;
+}
+
+/** Installs the tarball in an empty project and runs `check` there. */
+function inEmptyProject(check: (dir: string) => boolean): boolean {
+  const dir = mkdtempSync(join(tmpdir(), "subproc-consumer-"));
+  try {
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" }),
+    );
+    return exec(
+      "npm",
+      ["install", "--no-audit", "--no-fund", tarball()],
+      dir,
+    ) &&
+      check(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every export compiles under `tsc --strict` without Deno or Node types. */
+function consumerTypes(dir: string): boolean {
+  writeFileSync(
+    join(dir, "index.ts"),
+    `import * as subproc from "subproc";
+import type { DetachedProcess, DetachOptions, ExitStatus, RunOptions, RunResult,
+  Signal, SpawnOptions, StdioOption, StopOptions, Subprocess } from "subproc";
+const r: Promise<RunResult<string>> = subproc.run(["true"], { capture: true });
+const s: Subprocess = subproc.spawn(["true"]);
+const d: Promise<DetachedProcess> = subproc.detach(["true"]);
+const e: ExitStatus | null = s.poll();
+const sig: Signal = "SIGTERM";
+const o: [RunOptions?, SpawnOptions?, StdioOption?, StopOptions?, DetachOptions?] = [];
+const errors = [subproc.SubprocessError, subproc.CommandNotFoundError,
+  subproc.PermissionDeniedError, subproc.CalledProcessError,
+  subproc.TimeoutExpiredError, subproc.BreakawayDeniedError,
+  subproc.MaxBufferError, subproc.AlreadyRunningError];
+const k: Promise<void> = subproc.killTree(1, { signal: sig });
+const a: boolean = subproc.isAlive(1);
+const p = new subproc.Pidfile("x.pid");
+export { r, s, d, e, o, errors, k, a, p };
+`,
+  );
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        lib: ["es2022", "dom", "esnext.disposable"],
+        types: [],
+      },
+      files: ["index.ts"],
+    }),
+  );
+  return exec(join(bin, "tsc"), ["-p", dir], dir);
+}
+
+/** `npx subproc` and an ESM import work from the installed tarball. */
+function installSmoke(dir: string): boolean {
+  const cliOk = existsSync(join(root, "src/cli")) || true;
+  writeFileSync(
+    join(dir, "smoke.mjs"),
+    `import { run } from "subproc";
+const r = await run(["node", "--version"], { capture: true, check: true });
+if (!/^v\\d+/.test(r.stdout)) throw new Error("unexpected: " + r.stdout);
+console.log("import ok:", r.stdout.trim());
+`,
+  );
+  if (!exec(nodes[0]!, ["smoke.mjs"], dir)) return false;
+  if (!cliOk) return true;
+  console.log(
+    '$ npx subproc run --timeout 1s -- node -e "setTimeout(()=>{},1e5)"',
+  );
+  const { code } = new Deno.Command("npx", {
+    args: [
+      "subproc",
+      "run",
+      "--timeout",
+      "1s",
+      "--",
+      "node",
+      "-e",
+      "setTimeout(()=>{},1e5)",
+    ],
+    cwd: dir,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).outputSync();
+  console.log(`exit code ${code} (expected 124)`);
+  return code === 124;
+}
+
+const steps: Step[] = [
+  { name: "fmt", run: () => exec(deno, ["fmt", "--check"]) },
+  { name: "lint", run: () => exec(deno, ["lint"]) },
+  {
+    name: "check",
+    run: () => exec(deno, ["check", "mod.ts", "cli.ts", "scripts/", "tests/"]),
+  },
+  {
+    name: "doc-lint",
+    run: () => exec(deno, ["doc", "--lint", "mod.ts", "cli.ts"]),
+  },
+  {
+    name: "doc-test",
+    run: () => exec(deno, ["test", "-A", "--doc", "mod.ts", "src/"]),
+  },
+  {
+    name: "publish-dry-run",
+    run: () => exec(deno, ["publish", "--dry-run", "--allow-dirty"]),
+  },
+  {
+    name: "deno",
+    run: () => exec(deno, ["test", "-A", "--parallel", "tests/"]),
+  },
+  {
+    name: "build-npm",
+    run: () => exec(deno, ["run", "-A", "scripts/build_npm.ts"]),
+  },
+  {
+    name: "publint",
+    run: () => exec(join(bin, "publint"), ["--strict", ".build/npm/package"]),
+  },
+  {
+    name: "attw",
+    run: () => exec(join(bin, "attw"), [tarball(), "--profile", "esm-only"]),
+  },
+  { name: "consumer-types", run: () => inEmptyProject(consumerTypes) },
+  { name: "install-smoke", run: () => inEmptyProject(installSmoke) },
+  {
+    name: "node",
+    run: () => exec(deno, ["run", "-A", "scripts/test_node.ts", ...nodes]),
+  },
+  { name: "bun", run: () => exec(join(bin, "bun"), ["test", "tests/"]) },
+];
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { only: { type: "string" }, skip: { type: "string" } },
+});
+const only = values.only?.split(",");
+const skip = values.skip?.split(",") ?? [];
+const results: [string, boolean, number][] = [];
+for (const step of steps) {
+  if (only && !only.includes(step.name)) continue;
+  if (skip.includes(step.name)) continue;
+  console.log(`\n##### ${step.name}`);
+  const started = performance.now();
+  let ok = false;
+  try {
+    ok = step.run();
+  } catch (error) {
+    console.error(error);
+  }
+  results.push([step.name, ok, (performance.now() - started) / 1000]);
+}
+console.log("\n##### summary");
+for (const [name, ok, seconds] of results) {
+  console.log(
+    `${ok ? "ok  " : "FAIL"} ${name.padEnd(16)} ${seconds.toFixed(1)} s`,
+  );
+}
+const failed = results.filter(([, ok]) => !ok).length;
+console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
+Deno.exit(failed === 0 ? 0 : 1);
