@@ -144,7 +144,19 @@ console.log("import ok:", r.stdout.trim());
   return code === 124;
 }
 
+/** Tools the tests drive (tmux for terminal hangup and Ctrl-C, setpriv for
+ * the parent-death signal): installed from Debian's packages when missing. */
+function systemTools(): boolean {
+  const missing = [["tmux", "tmux"], ["setpriv", "util-linux"]].filter(
+    ([tool]) => !exec("sh", ["-c", `command -v ${tool}`]),
+  ).map(([, pkg]) => pkg!);
+  if (missing.length === 0) return true;
+  return exec("apt-get", ["update", "-qq"]) &&
+    exec("apt-get", ["install", "-y", "-qq", ...missing]);
+}
+
 const steps: Step[] = [
+  { name: "system-tools", run: systemTools },
   { name: "fmt", run: () => exec(deno, ["fmt", "--check"]) },
   { name: "lint", run: () => exec(deno, ["lint"]) },
   {
