@@ -189,3 +189,26 @@ export function procTest(
     }
   });
 }
+
+/**
+ * The command that runs `script` (a path relative to `tests/`, written as
+ * `.ts`) on the runtime running the tests. Under Node the tests and the
+ * fixtures are transpiled to `.js` next to the npm build, so the `.js` twin
+ * is used.
+ */
+export function runtimeCommand(script: string): string[] {
+  const ts = new URL(script, new URL("./", import.meta.url));
+  const exists = (url: URL) => {
+    try {
+      readFileSync(url);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const file = exists(ts)
+    ? ts.pathname
+    : new URL(script.replace(/\.ts$/, ".js"), ts).pathname;
+  if (runtime === "deno") return [process.execPath, "run", "-A", file];
+  return [process.execPath, file];
+}
