@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { Pidfile, spawn } from "../mod.ts";
+import { alive, procTest } from "./_helpers.ts";
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "subproc-pidfile-"));
+}
+
+procTest("Pidfile writes the PID and a newline, atomically, mode 0644", () => {
+  const dir = tempDir();
+  try {
+    const file = new Pidfile(join(dir, "a.pid"));
+    file.write(process.pid);
+    assert.equal(readFileSync(file.path, "utf8"), `${process.pid}\n`);
+    assert.equal(
+      statSync(file.path).mode & 0o022,
+      0,
+      "not group/world-writable",
+    );
+    assert.deepEqual(readdirSync(dir), ["a.pid"], "no temp file left");
+    assert.equal(file.read(), process.pid);
+    file.remove();
+    file.remove(); // a missing file is fine
+    assert.equal(file.read(), null);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+procTest(
+  "Pidfile.read() rejects a PID reused by a process that started after the file was written",
+  async () => {
+    const dir = tempDir();
+    try {
+      await using sleeper = spawn(["sleep", "30"]);
+      const file = new Pidfile(join(dir, "reused.pid"));
+      file.write(sleeper.pid);
+      assert.equal(file.read(), sleeper.pid);
+      // Pretend the file was written an hour ago, before this process started.
+      const past = new Date(Date.now() - 3600_000);
+      utimesSync(file.path, past, past);
+      assert.equal(file.read(), null);
+      assert.ok(alive(sleeper.pid), "and nothing was signalled");
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  },
+);
+
+procTest(
+  "Pidfile.read() returns null for stale, empty, garbage and unsafe content",
+  async () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "x.pid");
+      const file = new Pidfile(path);
+      const dead = spawn(["true"]);
+      await dead.status;
+      file.write(dead.pid);
+      assert.equal(file.read(), null, "stale after the process ended");
+      for (
+        const content of [
+          "",
+          "\n",
+          "abc\n",
+          "-1\n",
+          "0\n",
+          "12 34\n",
+          "1;rm -rf /\n",
+          "$(id)\n",
+          "99999999999\n",
+        ]
+      ) {
+        writeFileSync(path, content);
+        assert.equal(file.read(), null, JSON.stringify(content));
+      }
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  },
+);
+
+procTest("Pidfile never follows a symlink planted at its path", () => {
+  const dir = tempDir();
+  try {
+    const target = join(dir, "victim.txt");
+    writeFileSync(target, "precious\n");
+    const path = join(dir, "link.pid");
+    symlinkSync(target, path);
+    const file = new Pidfile(path);
+    assert.equal(file.read(), null, "a symlink is not read");
+    file.write(process.pid);
+    assert.equal(readFileSync(target, "utf8"), "precious\n");
+    assert.ok(lstatSync(path).isFile(), "the link was replaced by a file");
+    assert.equal(file.read(), process.pid);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+procTest(
+  "Pidfile.write() fails clearly in a missing or read-only directory",
+  () => {
+    const dir = tempDir();
+    try {
+      assert.throws(
+        () => new Pidfile(join(dir, "missing", "a.pid")).write(process.pid),
+        /ENOENT/,
+      );
+      const readOnly = join(dir, "ro");
+      mkdirSync(readOnly, { mode: 0o555 });
+      if (process.getuid?.() !== 0) {
+        assert.throws(
+          () => new Pidfile(join(readOnly, "a.pid")).write(process.pid),
+          /EACCES/,
+        );
+      }
+      assert.throws(() => new Pidfile(join(dir, "a.pid")).write(0), RangeError);
+      assert.throws(() => new Pidfile(""), TypeError);
+      assert.throws(() => new Pidfile("a\0b"), TypeError);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  },
+);
