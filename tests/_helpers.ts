@@ -197,7 +197,8 @@ export function procTest(
  * is used.
  */
 export function runtimeCommand(script: string): string[] {
-  const ts = new URL(script, new URL("./", import.meta.url));
+  const base = new URL("./", import.meta.url);
+  const ts = new URL(script, base);
   const exists = (url: URL) => {
     try {
       readFileSync(url);
@@ -208,7 +209,7 @@ export function runtimeCommand(script: string): string[] {
   };
   const file = exists(ts)
     ? ts.pathname
-    : new URL(script.replace(/\.ts$/, ".js"), ts).pathname;
+    : new URL(script.replace(/\.ts$/, ".js"), base).pathname;
   if (runtime === "deno") return [process.execPath, "run", "-A", file];
   return [process.execPath, file];
 }
