@@ -62,6 +62,20 @@ function list(): ProcessInfo[] {
   return rows;
 }
 
+/** `/proc/PID/cmdline` (NUL-separated arguments) joined by spaces; a kernel
+ * thread or a zombie has none: its name from `/proc/PID/comm`, in brackets,
+ * as `ps` shows it. */
+function commandLine(pid: number): string | null {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    if (args.at(-1) === "") args.pop();
+    if (args.length > 0) return args.join(" ");
+    return `[${readFileSync(`/proc/${pid}/comm`, "utf8").trimEnd()}]`;
+  } catch {
+    return null;
+  }
+}
+
 /** Boot time in ms since the epoch, from `/proc/uptime` (centiseconds;
  * `btime` in `/proc/stat` only has whole seconds). */
 function bootTimeMs(): number {
@@ -83,6 +97,7 @@ export const linux: OsShim = {
   signal: signalProcess,
   signalGroup: signalProcessGroup,
   groupExists: processGroupExists,
+  commandLine,
   parentDeathPrefix(): readonly string[] | string {
     const setpriv = findExecutable(["/usr/bin/setpriv", "/bin/setpriv"]);
     if (setpriv === null) {

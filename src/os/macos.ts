@@ -47,6 +47,14 @@ function info(pid: number): ProcessInfo | null {
   return parsePs(out.stdout).find((row) => row.pid === pid) ?? null;
 }
 
+/** `ps -o args=`: the arguments joined by spaces (macOS can't give them
+ * apart without `sysctl(KERN_PROCARGS2)`). */
+function commandLine(pid: number): string | null {
+  const out = backend.runSync(PS, ["-o", "args=", "-p", String(pid)]);
+  const line = out.stdout.trim();
+  return out.code === 0 && line !== "" ? line : null;
+}
+
 /** The `ps`-based shim. */
 export const macos: OsShim = {
   name: "macos",
@@ -60,6 +68,7 @@ export const macos: OsShim = {
   signal: signalProcess,
   signalGroup: signalProcessGroup,
   groupExists: processGroupExists,
+  commandLine,
   parentDeathPrefix(): string {
     return "macOS has no parent-death signal; killOnParentExit is not supported there";
   },

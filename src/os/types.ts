@@ -42,6 +42,9 @@ export interface OsShim {
   signalGroup(pgid: number, signal: Signal): SignalResult;
   /** `true` while any process (zombies included) is in group `pgid`. */
   groupExists(pgid: number): boolean;
+  /** The command line of `pid` for display (arguments joined by spaces, as
+   * `ps -o args=` shows them), or `null` when it is gone or unreadable. */
+  commandLine(pid: number): string | null;
   /** The command that makes the child die with the parent, prefixed to the
    * child's command, or an explanation of why there is none. */
   parentDeathPrefix(): readonly string[] | string;

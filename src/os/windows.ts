@@ -45,6 +45,7 @@ export const windows: OsShim = {
   signal,
   signalGroup: signal,
   groupExists: (): boolean => false,
+  commandLine: (): string | null => null,
   parentDeathPrefix: (): string =>
     "killOnParentExit is not implemented on Windows yet",
 };
