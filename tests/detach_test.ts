@@ -147,6 +147,7 @@ procTest(
     try {
       const plainOut = join(dir, "plain.json");
       const pidfile = join(dir, "detached.pid");
+      const doneFile = join(dir, "detach.done");
       await tmux("new-session", "-d", "-s", "t", "sh");
       // Window 0: detach and return. Window 1: a program whose plain child
       // lives in the terminal's session, running in the foreground.
@@ -154,7 +155,7 @@ procTest(
         "send-keys",
         "-t",
         "t:0",
-        quoted([...parent, "detach", pidfile]),
+        `${quoted([...parent, "detach", pidfile])}; echo $? > ${doneFile}`,
         "Enter",
       );
       await tmux("new-window", "-t", "t:1", "sh");
@@ -166,17 +167,20 @@ procTest(
         "Enter",
       );
       let plain = 0;
-      let detached = 0;
       const deadline = Date.now() + 15_000;
-      while ((!plain || !detached) && Date.now() < deadline) {
+      let detachExit = "";
+      while ((!plain || !detachExit) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
         plain = Number(JSON.parse(readIfExists(plainOut) || "{}").pid ?? 0);
-        detached = new Pidfile(pidfile).read() ?? 0;
+        detachExit = readIfExists(doneFile);
       }
+      const detached = new Pidfile(pidfile).read() ?? 0;
+      assert.equal(detachExit, "0", "the detaching program exited");
       assert.ok(plain && detached, "both children started");
       assert.notEqual(stat(plain)!.sid, stat(detached)!.sid);
+      const plainParent = stat(plain)!.ppid;
       await tmux("kill-server");
-      await allGone([plain]);
+      await allGone([plain, plainParent], 5000);
       await new Promise((r) => setTimeout(r, 300));
       assert.ok(alive(detached), "the detached child survived the hangup");
       await killTree(detached);
