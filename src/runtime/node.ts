@@ -13,6 +13,7 @@ import {
   type StdioOptions,
 } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
+import { resolve } from "node:path";
 import process from "node:process";
 import { Readable, Writable } from "node:stream";
 import { lookPath } from "../os/posix.ts";
@@ -52,7 +53,7 @@ export const nodeBackend: Backend = {
 };
 
 function spawnWithNode(request: SpawnRequest): ChildHandle {
-  const fds: number[] = [];
+  const fds = new Map<string, number>();
   let child: ChildProcess;
   try {
     const stdio: StdioOptions = [
@@ -72,7 +73,7 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
   } catch (error) {
     throw new SpawnFailure(errorCode(error), error);
   } finally {
-    for (const fd of fds) closeSync(fd);
+    for (const fd of fds.values()) closeSync(fd);
   }
   if (child.pid === undefined) {
     // Node reports ENOENT/EACCES asynchronously; nothing was started, so work
@@ -86,16 +87,26 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
   return wrap(child, child.pid);
 }
 
+/**
+ * A file stream is opened once per path and mode: stdout and stderr sent to
+ * the same file share one descriptor, hence one offset. Two descriptors
+ * opened with "w" would each write from their own offset, overwriting each
+ * other's output.
+ */
 function toNodeStdio(
   stdio: ResolvedStdio,
   mode: "r" | "w",
-  fds: number[],
+  fds: Map<string, number>,
 ): "inherit" | "pipe" | "ignore" | number {
   if (stdio === "null") return "ignore";
   if (typeof stdio === "string") return stdio;
   const flags = mode === "r" ? "r" : stdio.append ? "a" : "w";
-  const fd = openSync(stdio.file, flags, 0o644);
-  fds.push(fd);
+  const key = `${flags}:${resolve(stdio.file)}`;
+  let fd = fds.get(key);
+  if (fd === undefined) {
+    fd = openSync(stdio.file, flags, 0o644);
+    fds.set(key, fd);
+  }
   return fd;
 }
 
