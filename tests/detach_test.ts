@@ -3,33 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import {
-  AlreadyRunningError,
-  detach,
-  killTree,
-  Pidfile,
-  run,
-  spawn,
-} from "../mod.ts";
+import { AlreadyRunningError, detach, killTree, Pidfile, run } from "../mod.ts";
 import { alive, allGone, procTest, runtimeCommand, stat } from "./_helpers.ts";
+import { startParent } from "./_parent.ts";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "subproc-detach-"));
-}
-
-/** Starts the parent fixture, returns it and the first JSON line it prints. */
-async function startParent(args: string[]) {
-  const [cmd, ...rest] = runtimeCommand("fixtures/parent.ts");
-  const parent = spawn([cmd!, ...rest, ...args], { stdout: "pipe" });
-  const reader = parent.stdout!.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  return { parent, child: JSON.parse(text) as { pid: number } };
 }
 
 procTest(
@@ -39,7 +18,8 @@ procTest(
     try {
       const pidfile = join(dir, "sleep.pid");
       const started = Date.now();
-      const { parent, child } = await startParent(["detach", pidfile]);
+      const { parent, pid } = await startParent("detach", pidfile);
+      const child = { pid };
       const status = await parent.wait({ timeout: 10_000 });
       const elapsed = Date.now() - started;
       assert.equal(status.code, 0);
@@ -53,7 +33,6 @@ procTest(
       assert.equal(new Pidfile(pidfile).read(), child.pid);
       console.log(`parent with a detached child exited after ${elapsed} ms`);
       await killTree(child.pid);
-      await parent.stdout!.cancel();
     } finally {
       rmSync(dir, { recursive: true });
     }
@@ -63,16 +42,16 @@ procTest(
 procTest("detach(): the child survives its parent's SIGKILL", async () => {
   const dir = tempDir();
   try {
-    const { parent, child } = await startParent([
+    const { parent, pid } = await startParent(
       "detach-wait",
       join(dir, "p.pid"),
-    ]);
+    );
+    const child = { pid };
     parent.kill("SIGKILL");
     await parent.status;
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(alive(child.pid));
     await killTree(child.pid);
-    await parent.stdout!.cancel();
   } finally {
     rmSync(dir, { recursive: true });
   }

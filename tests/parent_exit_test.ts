@@ -2,39 +2,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { killTree, spawn, type Subprocess } from "../mod.ts";
-import {
-  alive,
-  allGone,
-  groupMembers,
-  procTest,
-  runtimeCommand,
-  sleep,
-} from "./_helpers.ts";
-
-/** Starts the parent fixture; resolves with it and the PID it printed. */
-async function startParent(
-  mode: string,
-  arg: string,
-): Promise<{ parent: Subprocess; pid: number }> {
-  const parent = spawn([...runtimeCommand("fixtures/parent.ts"), mode, arg], {
-    stdout: "pipe",
-  });
-  const reader = parent.stdout!.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      throw new Error(
-        `parent exited early: ${JSON.stringify(await parent.status)}`,
-      );
-    }
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  await parent.stdout!.cancel();
-  return { parent, pid: JSON.parse(text).pid };
-}
+import { killTree } from "../mod.ts";
+import { startParent } from "./_parent.ts";
+import { alive, allGone, groupMembers, procTest, sleep } from "./_helpers.ts";
 
 procTest(
   "killOnParentExit: the child dies when the parent is SIGKILLed",
