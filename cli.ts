@@ -1,9 +1,51 @@
 /**
- * The `subproc` command (placeholder until the CLI lands).
+ * The `subproc` command: a portable `timeout`, `setsid` and
+ * `start-stop-daemon` over this library.
+ *
+ * ```sh
+ * subproc run --timeout 10s -- make test        # 124 when it timed out
+ * subproc start --pidfile app.pid --log app.log -- ./server
+ * subproc status --pidfile app.pid              # 0 running, 1 dead, 3 stopped
+ * subproc stop --pidfile app.pid --grace 5s
+ * subproc tree 1234
+ * ```
+ *
+ * Run it with `deno run -A jsr:@subproc/subproc/cli`, or `npx subproc`.
+ * `subproc --help` and `subproc COMMAND --help` tell more.
+ *
+ * @example Run the command line from code
+ * ```ts
+ * import { main } from "@subproc/subproc/cli";
+ * const code = await main(["status", "--pidfile", "/tmp/no-such.pid"]);
+ * console.log(code); // 3
+ * ```
  *
  * @module
  */
 
-if (import.meta.main) {
-  console.error("subproc: the CLI is not implemented yet");
+import { realpathSync } from "node:fs";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { main } from "./src/cli/main.ts";
+
+export { main };
+
+/** `true` when this file is the program being run: `import.meta.main`, or
+ * (Node before 24.2, which lacks it) the script path in `process.argv`. */
+function isProgram(): boolean {
+  if (import.meta.main) return true;
+  const script = process.argv[1];
+  if (script === undefined || !import.meta.url.startsWith("file:")) {
+    return false;
+  }
+  try {
+    return realpathSync(script) ===
+      realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,0 +1,52 @@
+/**
+ * Option values shared by several commands: durations and signals.
+ *
+ * @module
+ */
+
+import { describe } from "../describe.ts";
+import { parseDuration } from "../duration.ts";
+import { isSignal, signalName, signalNumber } from "../signals.ts";
+import type { Signal } from "../types.ts";
+import { UsageError } from "./args.ts";
+
+/** A duration option in milliseconds, or `undefined` when not given.
+ *
+ * @throws {UsageError} Not a duration. */
+export function durationOption(
+  value: string | undefined,
+  option: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseDuration(value, option);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * A signal option: a name with or without `SIG` in any case (`TERM`,
+ * `sigterm`), or a number (`15`), as `kill` and GNU `timeout` take it.
+ *
+ * @throws {UsageError} Not a signal this system knows.
+ */
+export function signalOption(
+  value: string | undefined,
+  option: string,
+  fallback: Signal,
+): Signal {
+  if (value === undefined) return fallback;
+  const upper = value.toUpperCase();
+  const name = /^\d+$/.test(value)
+    ? signalName(Number(value))
+    : upper.startsWith("SIG")
+    ? upper
+    : `SIG${upper}`;
+  if (isSignal(name) && signalNumber(name) !== undefined) return name;
+  throw new UsageError(
+    `invalid ${option} ${
+      describe(value)
+    }: expected a signal such as TERM, SIGINT or 9`,
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * `subproc start`: detach CMD with a pidfile, print its PID, return at once.
+ *
+ * @module
+ */
+
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { detach, type DetachOptions } from "../detach.ts";
+import { describe } from "../describe.ts";
+import {
+  AlreadyRunningError,
+  CommandNotFoundError,
+  PermissionDeniedError,
+} from "../errors.ts";
+import {
+  flag,
+  type ParsedArgs,
+  requireCommand,
+  stringOption,
+  stringOptions,
+  UsageError,
+} from "./args.ts";
+import type { Command } from "./command.ts";
+import { FAILED, NOT_EXECUTABLE, NOT_FOUND, USAGE } from "./exit_codes.ts";
+import { printError, printLine } from "./io.ts";
+
+/** A path option made absolute; its directory must exist. */
+function pathInExistingDir(value: string, option: string): string {
+  const path = resolve(value);
+  let ok = false;
+  try {
+    ok = statSync(dirname(path)).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!ok) {
+    throw new UsageError(
+      `invalid ${option} ${describe(value)}: the directory ${
+        describe(dirname(path))
+      } does not exist`,
+    );
+  }
+  return path;
+}
+
+/** `--env K=V` options as an object. */
+export function envOptions(values: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of values) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) {
+      throw new UsageError(
+        `invalid --env ${describe(entry)}: expected KEY=VALUE`,
+      );
+    }
+    env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
+}
+
+/** The detach options for `--log` and `--append`: stdout and stderr both
+ * to the file (one descriptor, so their lines interleave in order). */
+function logOptions(log: string | undefined, append: boolean): DetachOptions {
+  if (log === undefined) {
+    if (append) throw new UsageError("option --append needs --log F");
+    return {};
+  }
+  const stream = { file: pathInExistingDir(log, "--log"), append };
+  return { stdout: stream, stderr: stream };
+}
+
+function options(parsed: ParsedArgs): DetachOptions & { pidfile: string } {
+  const pidfile = stringOption(parsed, "pidfile");
+  if (pidfile === undefined) throw new UsageError("missing --pidfile F");
+  const env = envOptions(stringOptions(parsed, "env"));
+  const cwd = stringOption(parsed, "cwd");
+  return {
+    pidfile: pathInExistingDir(pidfile, "--pidfile"),
+    ...logOptions(stringOption(parsed, "log"), flag(parsed, "append")),
+    ...(cwd === undefined ? {} : { cwd }),
+    ...(Object.keys(env).length === 0 ? {} : { env }),
+  };
+}
+
+function failure(error: unknown): number {
+  const message = (error as Error).message;
+  printError(`subproc start: ${message}`);
+  if (error instanceof AlreadyRunningError) return FAILED;
+  if (error instanceof CommandNotFoundError) return NOT_FOUND;
+  if (error instanceof PermissionDeniedError) return NOT_EXECUTABLE;
+  if (error instanceof TypeError || error instanceof RangeError) return USAGE;
+  return FAILED;
+}
+
+async function execute(parsed: ParsedArgs): Promise<number> {
+  const cmd = requireCommand(parsed);
+  const opts = options(parsed);
+  try {
+    const daemon = await detach([...cmd], opts);
+    printLine(String(daemon.pid));
+    return 0;
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** The `start` command. */
+export const startCommand: Command = {
+  name: "start",
+  synopsis:
+    "subproc start --pidfile F [--log F] [--append] [--cwd D] [--env K=V]... -- CMD [ARG]...",
+  help:
+    `Starts CMD detached (new session, no terminal, stdin from /dev/null), writes
+its PID to the pidfile, prints the PID and returns at once. CMD survives
+subproc, its terminal closing and SIGHUP.
+
+Options:
+  --pidfile F   write CMD's PID to F (required); F must not name a running
+                process
+  --log F       CMD's stdout and stderr go to F (default: /dev/null)
+  --append      append to the --log file instead of emptying it
+  --cwd D       run CMD in directory D
+  --env K=V     set variable K to V for CMD (repeatable)
+  -h, --help    show this help
+
+Relative paths (--pidfile, --log) are taken from subproc's directory, not
+from --cwd.
+
+Exit status:
+  0     started; its PID is printed
+  1     already running (the pidfile names a live process), or could not start
+  2     bad arguments
+  126   CMD was found but could not be executed
+  127   CMD was not found
+`,
+  options: {
+    pidfile: { type: "string" },
+    log: { type: "string" },
+    append: { type: "boolean" },
+    cwd: { type: "string" },
+    env: { type: "string", multiple: true },
+  },
+  usageExitCode: USAGE,
+  failureExitCode: FAILED,
+  execute,
+};

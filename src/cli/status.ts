@@ -1,0 +1,78 @@
+/**
+ * `subproc status`: is the process of a pidfile running? LSB exit codes.
+ *
+ * @module
+ */
+
+import { lstatSync } from "node:fs";
+import { describe } from "../describe.ts";
+import { Pidfile } from "../pidfile.ts";
+import {
+  noCommand,
+  type ParsedArgs,
+  stringOption,
+  UsageError,
+} from "./args.ts";
+import type { Command } from "./command.ts";
+import { FAILED, NOT_RUNNING, USAGE } from "./exit_codes.ts";
+import { printLine } from "./io.ts";
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The status of `pidfile`: the LSB code and the line to print. */
+export function pidfileStatus(pidfile: Pidfile): [number, string] {
+  const path = describe(pidfile.path);
+  const pid = pidfile.read();
+  if (pid !== null) return [0, `running: process ${pid} (pidfile ${path})`];
+  if (!exists(pidfile.path)) {
+    return [NOT_RUNNING, `not running: no pidfile ${path}`];
+  }
+  const raw = pidfile.readRaw();
+  return [
+    FAILED,
+    raw === null
+      ? `dead: the pidfile ${path} holds no valid PID`
+      : `dead: process ${raw} is not running (or its PID now belongs to a newer process), but the pidfile ${path} remains`,
+  ];
+}
+
+function execute(parsed: ParsedArgs): Promise<number> {
+  noCommand(parsed, 0);
+  const path = stringOption(parsed, "pidfile");
+  if (path === undefined) throw new UsageError("missing --pidfile F");
+  const [code, line] = pidfileStatus(new Pidfile(path));
+  printLine(line);
+  return Promise.resolve(code);
+}
+
+/** The `status` command. */
+export const statusCommand: Command = {
+  name: "status",
+  synopsis: "subproc status --pidfile F",
+  help:
+    `Tells whether the process named by a pidfile is running, on one line with
+its PID. A PID counts only if that process started before the pidfile was
+written (otherwise the PID was reused by another process).
+
+Options:
+  --pidfile F   the pidfile (required)
+  -h, --help    show this help
+
+Exit status (as LSB init scripts):
+  0   running
+  1   not running, but the pidfile exists
+  2   bad arguments
+  3   not running (no pidfile)
+`,
+  options: { pidfile: { type: "string" } },
+  usageExitCode: USAGE,
+  failureExitCode: USAGE,
+  execute,
+};

@@ -1,0 +1,126 @@
+/**
+ * `subproc stop`: stop a process (its group, or its tree), wait until it is
+ * gone, remove its pidfile.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import type { ProcessInfo } from "../os/types.ts";
+import type { Pidfile } from "../pidfile.ts";
+import { stopPid } from "../stop_pid.ts";
+import type { Signal, StopScope } from "../types.ts";
+import { DEFAULT_GRACE } from "../validate.ts";
+import { flag, noCommand, type ParsedArgs, stringOption } from "./args.ts";
+import type { Command } from "./command.ts";
+import { FAILED, USAGE } from "./exit_codes.ts";
+import { printError, printLine } from "./io.ts";
+import { durationOption, signalOption } from "./options.ts";
+import { pidfileOrPid, targetOfPid, targetOfPidfile } from "./target.ts";
+
+/** What is stopped: the tree with `--tree`, else the group the process
+ * leads (a detached process leads its own), else the process alone. */
+export function scopeOf(row: ProcessInfo, tree: boolean): StopScope {
+  if (tree) return "tree";
+  return row.pgid === row.pid ? "group" : "process";
+}
+
+/** `true` when we may signal `pid` (not another user's process). */
+function permitted(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code !== "EPERM";
+  }
+}
+
+/** Removes the pidfile if it still names `pid` (or nothing valid). */
+function removePidfile(pidfile: Pidfile | undefined, pid: number): void {
+  if (pidfile === undefined) return;
+  const named = pidfile.readRaw();
+  if (named === null || named === pid) pidfile.remove();
+}
+
+async function stopRunning(
+  row: ProcessInfo,
+  pidfile: Pidfile | undefined,
+  scope: StopScope,
+  signal: Signal,
+  grace: number,
+): Promise<number> {
+  if (!permitted(row.pid)) {
+    printError(
+      `subproc stop: cannot stop process ${row.pid}: permission denied (it belongs to another user)`,
+    );
+    return FAILED;
+  }
+  try {
+    await stopPid(row, scope, signal, grace);
+  } catch (error) {
+    printError(`subproc stop: ${(error as Error).message}`);
+    return FAILED;
+  }
+  removePidfile(pidfile, row.pid);
+  printLine(`stopped ${row.pid} (${scope})`);
+  return 0;
+}
+
+async function execute(parsed: ParsedArgs): Promise<number> {
+  noCommand(parsed, 1);
+  const given = pidfileOrPid(parsed);
+  const signal = signalOption(
+    stringOption(parsed, "signal"),
+    "--signal",
+    "SIGTERM",
+  );
+  const grace = durationOption(stringOption(parsed, "grace"), "--grace") ??
+    DEFAULT_GRACE;
+  const target = given.pidfile
+    ? targetOfPidfile(given.pidfile)
+    : targetOfPid(given.pid);
+  if (!target.running) {
+    // A pidfile naming no running process is stale: remove it.
+    given.pidfile?.remove();
+    printLine(`not running: ${target.why}`);
+    return 0;
+  }
+  const scope = scopeOf(target.row, flag(parsed, "tree"));
+  return await stopRunning(target.row, given.pidfile, scope, signal, grace);
+}
+
+/** The `stop` command. */
+export const stopCommand: Command = {
+  name: "stop",
+  synopsis:
+    "subproc stop (--pidfile F | PID) [--grace D] [--signal S] [--tree]",
+  help:
+    `Stops a process and waits until it is gone: the signal (TERM), then SIGKILL
+after the grace period. A process that leads its own process group (as one
+started by "subproc start" does) is stopped with its whole group; with --tree,
+every descendant is stopped too, even those that left the group. The pidfile
+is removed once the process is gone (or when it names no running process).
+
+Options:
+  --pidfile F   the process whose PID is in F (checked against its start
+                time, so a reused PID is never signalled)
+  --grace D     wait D after the signal before SIGKILL (default: 2s)
+  --signal S    the first signal (default: TERM; a name or a number)
+  --tree        stop every descendant, not just the group
+  -h, --help    show this help
+
+Exit status:
+  0   stopped, or was not running
+  1   could not stop it (another user's process, or it survived SIGKILL)
+  2   bad arguments
+`,
+  options: {
+    pidfile: { type: "string" },
+    grace: { type: "string" },
+    signal: { type: "string" },
+    tree: { type: "boolean" },
+  },
+  usageExitCode: USAGE,
+  failureExitCode: FAILED,
+  execute,
+};
