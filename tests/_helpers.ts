@@ -12,9 +12,11 @@
  * `bun test`: only `node:` APIs here.
  */
 
-import { readdirSync, readFileSync } from "node:fs";
+import { spawn as spawnChild } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 
 /** `true` where `/proc` is there to check the kernel's view. */
 export const hasProc: boolean = (() => {
@@ -212,4 +214,100 @@ export function runtimeCommand(script: string): string[] {
     : new URL(script.replace(/\.ts$/, ".js"), base).pathname;
   if (runtime === "deno") return [process.execPath, "run", "-A", file];
   return [process.execPath, file];
+}
+
+/**
+ * The command that runs the `subproc` CLI on the runtime running the tests:
+ * `cli.ts` beside `tests/` (Deno, Bun), or under Node, where the tests run
+ * from a transpiled copy next to the npm build, the built `cli.js`.
+ */
+export function cliCommand(): string[] {
+  const ts = new URL("../cli.ts", import.meta.url);
+  const file = existsSync(ts)
+    ? fileURLToPath(ts)
+    : fileURLToPath(new URL("../cli.js", import.meta.url));
+  if (runtime === "deno") return [process.execPath, "run", "-A", file];
+  return [process.execPath, file];
+}
+
+/** How a CLI run ended, with its output. */
+export interface CliResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** Milliseconds from start to exit. */
+  ms: number;
+}
+
+/** Options of {@linkcode runCli}. */
+export interface RunCliOptions {
+  /** Variables added to the environment. */
+  env?: Record<string, string>;
+  /** Called with the CLI's PID once it started (e.g. to signal it). */
+  onSpawn?: (pid: number) => void;
+  /** Start the CLI in a new session and process group.
+   * @default false */
+  detached?: boolean;
+  /** SIGKILL the CLI after this many ms (a hung test must not hang).
+   * @default 30000 */
+  killAfter?: number;
+}
+
+/** Runs `subproc ARGS...` and resolves once it exited. */
+export function runCli(
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Promise<CliResult> {
+  const [file, ...pre] = cliCommand();
+  const started = Date.now();
+  const child = spawnChild(file!, [...pre, ...args], {
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => stdout += d);
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => stderr += d);
+  const timer = setTimeout(
+    () => child.kill("SIGKILL"),
+    options.killAfter ?? 30_000,
+  );
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const ms = Date.now() - started;
+      // Output may still be in the pipes; a leftover grandchild may hold
+      // them open, so don't wait for their end for long.
+      const done = () => {
+        clearTimeout(cut);
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        resolve({ code, signal, stdout, stderr, ms });
+      };
+      const cut = setTimeout(done, 1000);
+      child.on("close", done);
+    });
+  });
+}
+
+/** Live processes whose environment holds `SUBPROC_TEST_MARK=mark`. */
+export function marked(mark: string): number[] {
+  const needle = `SUBPROC_TEST_MARK=${mark}`;
+  return allStats().filter((s) => {
+    try {
+      return readFileSync(`/proc/${s.pid}/environ`, "latin1").split("\0")
+        .includes(needle);
+    } catch {
+      return false;
+    }
+  }).map((s) => s.pid);
+}
+
+/** A fresh mark for {@linkcode marked}. */
+export function newMark(): string {
+  return `${process.pid}-${Math.random().toString(36).slice(2)}`;
 }
