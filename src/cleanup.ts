@@ -13,6 +13,7 @@
  */
 
 import process from "node:process";
+import { canOpenFds } from "./fds.ts";
 import type { Signal } from "./types.ts";
 
 /** A child the hooks may stop. `terminateNow` must be synchronous. */
@@ -23,6 +24,9 @@ export interface Cleanable {
 const live = new Set<Cleanable>();
 const SIGNALS: readonly Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 let installed = false;
+let everInstalled = false;
+/** Spawns under way that installed the hooks ahead of their child. */
+let holds = 0;
 
 function terminateAll(signal: Signal): void {
   for (const child of [...live]) {
@@ -49,6 +53,7 @@ function onSignal(signal: string): void {
 function install(): void {
   if (installed) return;
   installed = true;
+  everInstalled = true;
   process.on("exit", onExit);
   for (const sig of SIGNALS) {
     try {
@@ -66,12 +71,34 @@ function uninstall(): void {
   for (const sig of SIGNALS) process.off(sig, onSignal);
 }
 
+function uninstallIfIdle(): void {
+  if (live.size === 0 && holds === 0) uninstall();
+}
+
+/**
+ * Installs the hooks ahead of a spawn, so that no child ever runs without
+ * them; call the returned function once the child is registered, or the
+ * spawn failed. Returns `null` (installing nothing) when the first install
+ * can't have the two descriptors it needs: Deno's first signal listener
+ * opens a socket pair, and Deno 2.x panics — killing this process and
+ * orphaning the child it just started — when there is no descriptor for it.
+ */
+export function holdCleanupHooks(): (() => void) | null {
+  if (!everInstalled && !canOpenFds(2)) return null;
+  holds++;
+  install();
+  return () => {
+    holds--;
+    uninstallIfIdle();
+  };
+}
+
 /** Registers `child` until the returned function is called. */
 export function registerForCleanup(child: Cleanable): () => void {
   live.add(child);
   install();
   return () => {
     live.delete(child);
-    if (live.size === 0) uninstall();
+    uninstallIfIdle();
   };
 }

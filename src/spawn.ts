@@ -5,7 +5,7 @@
  */
 
 import process from "node:process";
-import { registerForCleanup } from "./cleanup.ts";
+import { holdCleanupHooks, registerForCleanup } from "./cleanup.ts";
 import { Collector, drainWithin } from "./collect.ts";
 import {
   CommandNotFoundError,
@@ -440,24 +440,34 @@ export function spawnWithPlan(
   plan: SpawnPlan,
 ): ChildProcess {
   const line = commandLine(cmd, plan);
-  let handle: ChildHandle;
-  try {
-    handle = backend.spawn({
-      file: line[0]!,
-      args: line.slice(1),
-      cwd: plan.cwd,
-      env: plan.env,
-      clearEnv: plan.clearEnv,
-      stdin: plan.stdin,
-      stdout: plan.stdout,
-      stderr: plan.stderr,
-      newSession: plan.newSession,
-    });
-  } catch (error) {
-    if (error instanceof SpawnFailure) throw spawnError(cmd, error);
-    throw error;
+  // The exit hooks go in before the child starts: installing them can fail
+  // (see holdCleanupHooks), and a child must not be left running then.
+  const release = plan.cleanup ? holdCleanupHooks() : () => {};
+  if (release === null) {
+    throw spawnError(cmd, new SpawnFailure("EMFILE", undefined));
   }
-  return new ChildProcess(cmd, handle, plan);
+  try {
+    let handle: ChildHandle;
+    try {
+      handle = backend.spawn({
+        file: line[0]!,
+        args: line.slice(1),
+        cwd: plan.cwd,
+        env: plan.env,
+        clearEnv: plan.clearEnv,
+        stdin: plan.stdin,
+        stdout: plan.stdout,
+        stderr: plan.stderr,
+        newSession: plan.newSession,
+      });
+    } catch (error) {
+      if (error instanceof SpawnFailure) throw spawnError(cmd, error);
+      throw error;
+    }
+    return new ChildProcess(cmd, handle, plan);
+  } finally {
+    release();
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import { closeSync, openSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { Readable, Writable } from "node:stream";
+import { canOpenFds } from "../fds.ts";
 import { lookPath } from "../os/posix.ts";
 import { isSignal } from "../signals.ts";
 import type { ExitStatus, Signal } from "../types.ts";
@@ -76,13 +77,19 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
     for (const fd of fds.values()) closeSync(fd);
   }
   if (child.pid === undefined) {
-    // Node reports ENOENT/EACCES asynchronously; nothing was started, so work
-    // out which it is now and keep the late 'error' event from crashing us.
+    // Node reports ENOENT/EACCES/EMFILE asynchronously; nothing was started,
+    // so work out which it is now and keep the late 'error' event from
+    // crashing us.
     child.on("error", () => {});
     const path = request.env?.PATH ??
       (request.clearEnv ? undefined : process.env.PATH);
     const found = lookPath(request.file, request.cwd, path);
-    throw new SpawnFailure(found.ok ? "UNKNOWN" : found.code, undefined);
+    if (!found.ok) throw new SpawnFailure(found.code, undefined);
+    // A spawn needs two descriptors per pipe and two for the exec check.
+    const pipes = [request.stdin, request.stdout, request.stderr]
+      .filter((s) => s === "pipe").length;
+    const room = canOpenFds(2 * pipes + 2);
+    throw new SpawnFailure(room ? "UNKNOWN" : "EMFILE", undefined);
   }
   return wrap(child, child.pid);
 }

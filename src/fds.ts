@@ -1,0 +1,25 @@
+/**
+ * Whether this process can still open file descriptors: probed by opening
+ * (and closing at once) the null device.
+ *
+ * @module
+ */
+
+import { closeSync, openSync } from "node:fs";
+import { devNull } from "node:os";
+
+/** `false` when `count` more descriptors can't be opened now (EMFILE or
+ * ENFILE); `true` otherwise, including when the probe fails for another
+ * reason (the real operation will then report it). */
+export function canOpenFds(count: number): boolean {
+  const fds: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) fds.push(openSync(devNull, "r"));
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code !== "EMFILE" && code !== "ENFILE";
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+}
