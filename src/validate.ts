@@ -70,9 +70,25 @@ export function validateMs(
   return value;
 }
 
-/** Checks an optional duration; `undefined` stays `undefined`. */
+/** The longest wait a JavaScript timer can do (2^31 - 1 ms, about 24.8
+ * days): `setTimeout` fires a longer one at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Checks a duration that a timer waits for: at most
+ * {@linkcode MAX_TIMER_MS}. */
+export function validateTimerMs(option: string, value: unknown): number {
+  const ms = validateMs(option, value);
+  if (ms > MAX_TIMER_MS) {
+    throw new RangeError(
+      `Expected the \`${option}\` option to be at most ${MAX_TIMER_MS} milliseconds (about 24.8 days), got ${ms}`,
+    );
+  }
+  return ms;
+}
+
+/** Checks an optional timeout; `undefined` stays `undefined`. */
 export function optionalMs(option: string, value: unknown): number | undefined {
-  return value === undefined ? undefined : validateMs(option, value);
+  return value === undefined ? undefined : validateTimerMs(option, value);
 }
 
 /** Checks an optional boolean. */
@@ -209,7 +225,7 @@ export function validateSpawnOptions(
       false,
     ),
     cleanup: optionalBoolean("cleanup", options.cleanup, true),
-    drainTimeout: validateMs(
+    drainTimeout: validateTimerMs(
       "drainTimeout",
       options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT,
     ),
