@@ -17,7 +17,7 @@ import {
 import { basename, dirname, join } from "node:path";
 import { describe } from "./describe.ts";
 import { os } from "./os/select.ts";
-import { validatePid } from "./safety.ts";
+import { MAX_PID, validatePid } from "./safety.ts";
 
 const PID_LINE = /^([1-9][0-9]{0,9})\n?$/;
 
@@ -104,7 +104,8 @@ export class Pidfile {
     try {
       if (!lstatSync(this.path).isFile()) return null;
       const match = PID_LINE.exec(readFileSync(this.path, "utf8"));
-      return match ? Number(match[1]) : null;
+      const pid = match ? Number(match[1]) : 0;
+      return pid > 0 && pid <= MAX_PID ? pid : null;
     } catch {
       return null;
     }

@@ -11,7 +11,7 @@ import { describe } from "./describe.ts";
 import { os } from "./os/select.ts";
 
 /** Largest PID any supported system hands out (Linux `pid_max` ≤ 2^22). */
-const MAX_PID = 2 ** 31 - 1;
+export const MAX_PID = 2 ** 31 - 1;
 
 /** Checks that `pid` is a positive integer PID. */
 export function validatePid(name: string, pid: unknown): number {
