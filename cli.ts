@@ -30,10 +30,13 @@ import { main } from "./src/cli/main.ts";
 
 export { main };
 
-/** `true` when this file is the program being run: `import.meta.main`, or
- * (Node before 24.2, which lacks it) the script path in `process.argv`. */
+/** `true` when this file is the program being run: `import.meta.main`, or,
+ * on runtimes that lack it (Node before 24.2), the script path in
+ * `process.argv`. (`deno test` also puts the file in `process.argv`, so the
+ * fallback is only used when `import.meta.main` is missing.) */
 function isProgram(): boolean {
-  if (import.meta.main) return true;
+  const main: boolean | undefined = import.meta.main;
+  if (typeof main === "boolean") return main;
   const script = process.argv[1];
   if (script === undefined || !import.meta.url.startsWith("file:")) {
     return false;

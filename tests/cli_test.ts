@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { Pidfile, spawn } from "../mod.ts";
+import { VERSION } from "../src/version.ts";
 import {
   alive,
   allGone,
@@ -58,6 +59,7 @@ function projectVersion(): string {
 }
 
 procTest("subproc --version prints the version of deno.json", async () => {
+  assert.equal(VERSION, projectVersion(), "src/version.ts is up to date");
   const result = await runCli(["--version"]);
   assert.equal(result.code, 0);
   assert.equal(result.stdout, `subproc ${projectVersion()}\n`);
@@ -234,7 +236,7 @@ procTest(
     assert.equal(stat(cmd!)!.sid, cmd, "CMD leads its own session");
     process.kill(cli, "SIGTERM");
     const result = await pending;
-    assert.equal(result.signal, "SIGTERM");
+    assert.equal(result.signal, "SIGTERM", JSON.stringify(result));
     assert.deepEqual(marked(mark), []);
   },
 );
@@ -251,7 +253,7 @@ procTest(
     await eventually("the sleeps to start", () => marked(mark).length >= 4);
     process.kill(cli, "SIGTERM");
     const result = await pending;
-    assert.equal(result.signal, "SIGTERM");
+    assert.equal(result.signal, "SIGTERM", JSON.stringify(result));
     // The background sleep, orphaned when sh died, was found and stopped.
     assert.deepEqual(marked(mark), []);
   },
@@ -276,7 +278,7 @@ procTest(
       // (or not, with --new-session); the background sleep ignores it.
       process.kill(-cli, "SIGINT");
       const result = await pending;
-      assert.equal(result.signal, "SIGINT", extra.join(" "));
+      assert.equal(result.signal, "SIGINT", JSON.stringify({ extra, result }));
       assert.deepEqual(marked(mark), [], extra.join(" "));
     }
   },
