@@ -22,6 +22,8 @@ export const FAILED = 1;
 export const USAGE = 2;
 /** `status`: not running (LSB). */
 export const NOT_RUNNING = 3;
+/** `status`: unknown, an unexpected error (LSB). */
+export const STATUS_UNKNOWN = 4;
 
 /** 128 + the signal's number, as shells report death by a signal. */
 export function signalExitCode(signal: Signal): number {

@@ -25,6 +25,15 @@ import type { Subprocess } from "../spawn.ts";
 import { collectTree } from "../tree.ts";
 import type { Signal } from "../types.ts";
 
+/** The live tree of `pid`; empty where the process table can't be read. */
+function treeOf(pid: number): ProcessInfo[] {
+  try {
+    return collectTree(os.list(), pid, ownLineage());
+  } catch {
+    return []; // best effort: the group (or CMD) is still signalled
+  }
+}
+
 /** The signals `subproc run` forwards. */
 export const FORWARDED: readonly Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
@@ -71,9 +80,7 @@ export class SignalForwarder {
     const first = this.#received === undefined;
     this.#received ??= signal;
     if (child === undefined || child.poll() !== null) return;
-    if (first) {
-      this.#snapshot = collectTree(os.list(), child.pid, ownLineage());
-    }
+    if (first) this.#snapshot = treeOf(child.pid);
     // The child is not reaped yet, so its PID (and group id) is still its.
     if (child.pgid !== undefined) os.signalGroup(child.pgid, signal);
     else if (signal !== "SIGINT") child.kill(signal);

@@ -84,7 +84,13 @@ export async function stopLeftovers(
   if (child.pgid !== undefined) {
     await child.stop({ scope: "group", signal, grace }).catch(onError);
   }
-  const roots = leftoverRoots(os.list(), snapshot, since);
+  let roots: number[];
+  try {
+    roots = leftoverRoots(os.list(), snapshot, since);
+  } catch (error) {
+    onError(error); // a system whose process table we can't read
+    return;
+  }
   await Promise.all(
     roots.map((pid) => killTree(pid, { signal, grace }).catch(onError)),
   );

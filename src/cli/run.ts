@@ -135,9 +135,12 @@ Options:
 
 Durations: 500ms, 10s, 2m, 1h, or a bare number of seconds (1.5).
 
-Signals: SIGINT, SIGTERM and SIGHUP sent to subproc reach CMD (CMD's group
-with --new-session); once CMD has ended, what is left of its group or tree is
-stopped and subproc dies of the same signal (exit status 128 + N).
+Signals: with --new-session, SIGINT, SIGTERM and SIGHUP sent to subproc are
+passed on to CMD's group. Without it, CMD shares subproc's process group, so
+Ctrl-C in a terminal reaches both, and SIGTERM or SIGHUP sent to subproc alone
+is passed on to CMD. Once CMD has ended after such a signal, what is left of
+its group or tree (e.g. a shell's background jobs, which ignore SIGINT) is
+stopped, and subproc dies of the same signal (exit status 128 + N).
 
 Exit status:
   CMD's own   CMD exited

@@ -14,7 +14,7 @@ import {
   UsageError,
 } from "./args.ts";
 import type { Command } from "./command.ts";
-import { FAILED, NOT_RUNNING, USAGE } from "./exit_codes.ts";
+import { FAILED, NOT_RUNNING, STATUS_UNKNOWN, USAGE } from "./exit_codes.ts";
 import { printLine } from "./io.ts";
 
 function exists(path: string): boolean {
@@ -70,9 +70,10 @@ Exit status (as LSB init scripts):
   1   not running, but the pidfile exists
   2   bad arguments
   3   not running (no pidfile)
+  4   unknown (an unexpected error)
 `,
   options: { pidfile: { type: "string" } },
   usageExitCode: USAGE,
-  failureExitCode: USAGE,
+  failureExitCode: STATUS_UNKNOWN,
   execute,
 };
