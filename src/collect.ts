@@ -79,6 +79,9 @@ export async function drainWithin(
   collectors: readonly Collector[],
   ms: number,
 ): Promise<void> {
+  // Nothing to drain (no piped output): no timer. A timer set and cleared
+  // per run costs ~2 % of a spawn of /bin/true on Deno.
+  if (collectors.length === 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);
