@@ -77,9 +77,9 @@ async function stopGroup(
   if (signal !== "SIGKILL" && signal !== "SIGCONT") {
     signalGroup(target, pgid, "SIGCONT");
   }
-  if (await pollUntil(gone, grace)) return;
+  if (await pollUntil(gone, grace, target.status)) return;
   signalGroup(target, pgid, "SIGKILL");
-  await pollUntil(gone, KILL_WAIT_MS);
+  await pollUntil(gone, KILL_WAIT_MS, target.status);
 }
 
 /**

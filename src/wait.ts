@@ -13,15 +13,24 @@ export function sleep(ms: number): Promise<void> {
 export const POLL_MS = 10;
 
 /** Polls `done` every {@linkcode POLL_MS} until it returns `true` (→ `true`)
- * or `ms` have passed (→ `false`). */
+ * or `ms` have passed (→ `false`). When `wake` (say, a child's status)
+ * settles, `done` is checked again at once rather than at the next tick:
+ * a stop then returns within a millisecond or two of the child's end. */
 export async function pollUntil(
   done: () => boolean,
   ms: number,
+  wake?: Promise<unknown>,
 ): Promise<boolean> {
   const deadline = performance.now() + ms;
+  let woken = wake === undefined;
   while (!done()) {
     if (performance.now() >= deadline) return false;
-    await sleep(Math.min(POLL_MS, Math.max(1, deadline - performance.now())));
+    const pause = Math.min(
+      POLL_MS,
+      Math.max(1, deadline - performance.now()),
+    );
+    if (woken) await sleep(pause);
+    else woken = await settlesWithin(wake!, pause);
   }
   return true;
 }
