@@ -145,7 +145,7 @@ export interface CaseSpec {
 export function reliabilityCase(
   name: string,
   spec: CaseSpec,
-  fn: () => Promise<string>,
+  fn: () => string | Promise<string>,
 ): void {
   if (spec.skip) {
     // Deno's runner prints "ignored" without the reason: print it ourselves.
