@@ -279,7 +279,35 @@ procTest(
       process.kill(-cli, "SIGINT");
       const result = await pending;
       assert.equal(result.signal, "SIGINT", JSON.stringify({ extra, result }));
-      assert.deepEqual(marked(mark), [], extra.join(" "));
+      assert.deepEqual(
+        marked(mark),
+        [],
+        JSON.stringify({ extra, cli, left: marked(mark).map(stat) }),
+      );
+    }
+  },
+);
+
+procTest(
+  "subproc run: CMD killed by SIGINT — subproc dies of it, CMD's jobs are stopped",
+  async () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir, "pids");
+      // Only CMD gets the signal: subproc never does, as when the terminal's
+      // Ctrl-C reaches CMD's exit before subproc's signal listener runs.
+      const result = await runCli([
+        "run",
+        "--",
+        "sh",
+        "-c",
+        `sleep 100 & echo $! > ${file}; kill -INT $$; sleep 100`,
+      ]);
+      assert.equal(result.signal, "SIGINT", JSON.stringify(result));
+      const [sleeper] = await pidsIn(file, 1);
+      assert.equal(alive(sleeper!), false, "the background job was stopped");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 );

@@ -21,7 +21,7 @@ import {
   statusExitCode,
   TIMED_OUT,
 } from "./exit_codes.ts";
-import { SignalForwarder } from "./forward.ts";
+import { FORWARDED, SignalForwarder } from "./forward.ts";
 import { printError } from "./io.ts";
 import { stopLeftovers } from "./leftovers.ts";
 import { durationOption, signalOption } from "./options.ts";
@@ -71,10 +71,20 @@ function start(req: RunRequest): Subprocess {
 }
 
 /**
+ * `signal` if it is one that `run` forwards. CMD killed by one of them
+ * counts as interrupted even before our own listener ran: the terminal sends
+ * Ctrl-C to CMD and to us at once, and CMD's end may be seen first.
+ */
+function forwardable(signal: Signal | null): Signal | undefined {
+  return signal !== null && FORWARDED.includes(signal) ? signal : undefined;
+}
+
+/**
  * Runs `req.cmd` and returns the exit code: CMD's own, 124 on timeout,
  * 128 + N when signal N ended it, 125/126/127 when it could not start. When
- * we receive SIGINT, SIGTERM or SIGHUP, we stop what CMD left once it ended
- * and die of that signal.
+ * we receive SIGINT, SIGTERM or SIGHUP, or CMD dies of one, we stop what CMD
+ * left once it ended and die of that signal (as GNU `timeout` dies of the
+ * signal that killed its child).
  */
 export async function runCmd(req: RunRequest): Promise<number> {
   const forwarder = new SignalForwarder();
@@ -89,7 +99,8 @@ export async function runCmd(req: RunRequest): Promise<number> {
   // CMD's start stamp; ours (earlier) if CMD is already gone.
   const since = (os.info(child.pid) ?? os.info(process.pid))?.startKey ?? 0;
   const status = await child.wait();
-  const interrupt = forwarder.received;
+  const interrupt = forwarder.received ??
+    (child.timedOut ? undefined : forwardable(status.signal));
   if (interrupt !== undefined) {
     await stopLeftovers(
       child,
@@ -138,9 +149,10 @@ Durations: 500ms, 10s, 2m, 1h, or a bare number of seconds (1.5).
 Signals: with --new-session, SIGINT, SIGTERM and SIGHUP sent to subproc are
 passed on to CMD's group. Without it, CMD shares subproc's process group, so
 Ctrl-C in a terminal reaches both, and SIGTERM or SIGHUP sent to subproc alone
-is passed on to CMD. Once CMD has ended after such a signal, what is left of
-its group or tree (e.g. a shell's background jobs, which ignore SIGINT) is
-stopped, and subproc dies of the same signal (exit status 128 + N).
+is passed on to CMD. Once CMD has ended after such a signal (or was killed by
+one), what is left of its group or tree (e.g. a shell's background jobs,
+which ignore SIGINT) is stopped, and subproc dies of the same signal, as
+GNU timeout does (a shell shows exit status 128 + N).
 
 Exit status:
   CMD's own   CMD exited
@@ -148,7 +160,8 @@ Exit status:
   125         subproc itself failed (bad arguments included)
   126         CMD was found but could not be executed
   127         CMD was not found
-  128 + N     CMD was ended by signal N
+  128 + N     CMD was ended by signal N (SIGINT, SIGTERM, SIGHUP: subproc
+              dies of the same signal, which a shell shows as 128 + N)
 `,
   options: {
     timeout: { type: "string" },
