@@ -56,6 +56,10 @@ export interface DetachedProcess {
   readonly pgid: number;
   /** The pidfile written, if any. */
   readonly pidfile: string | undefined;
+  /** Windows: `true` when the program broke away from the job this process
+   * runs in, `false` when the job forbids it (see
+   * `Subprocess.brokeAway`). `undefined` on other systems. */
+  readonly brokeAway: boolean | undefined;
 }
 
 const DETACH_KEYS: ReadonlySet<string> = new Set([
@@ -139,7 +143,12 @@ export async function detach(
       { cmd: args, pid: running },
     );
   }
-  const child = spawnWithPlan(args, plan);
+  // Breakaway is what lets it outlive our job on Windows: try it by default.
+  const child = spawnWithPlan(args, {
+    ...plan,
+    detached: true,
+    breakawayFromJob: opts.windows?.breakawayFromJob ?? "try",
+  });
   child.unref();
   try {
     pidfile?.write(child.pid);
@@ -148,5 +157,10 @@ export async function detach(
     await child.stop({ scope: "group", grace: 1000 });
     throw error;
   }
-  return { pid: child.pid, pgid: child.pid, pidfile: pidfile?.path };
+  return {
+    pid: child.pid,
+    pgid: child.pid,
+    pidfile: pidfile?.path,
+    brokeAway: child.brokeAway,
+  };
 }

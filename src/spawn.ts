@@ -8,6 +8,7 @@ import process from "node:process";
 import { holdCleanupHooks, registerForCleanup } from "./cleanup.ts";
 import { Collector, drainWithin } from "./collect.ts";
 import {
+  BreakawayDeniedError,
   CommandNotFoundError,
   MaxBufferError,
   PermissionDeniedError,
@@ -63,6 +64,12 @@ export interface Subprocess extends AsyncDisposable {
   readonly status: Promise<ExitStatus>;
   /** `true` once the spawn's `timeout` fired and stopped the child. */
   readonly timedOut: boolean;
+  /** Windows, with `windows.breakawayFromJob`: `true` when the child was
+   * created with `CREATE_BREAKAWAY_FROM_JOB` (it is not in the job this
+   * process runs in), `false` when `"try"` fell back to a normal start
+   * because the job forbids breakaway. `undefined` when breakaway was not
+   * asked for, and on other systems. */
+  readonly brokeAway: boolean | undefined;
   /** The exit status if the child has ended, else `null`. */
   poll(): ExitStatus | null;
   /** Waits for the child to end. With `timeout`, throws
@@ -113,6 +120,7 @@ export class ChildProcess implements Subprocess, StopTarget {
   readonly stderr: ReadableStream<Uint8Array> | null;
   readonly status: Promise<ExitStatus>;
   readonly startRow: ProcessInfo | null;
+  readonly brokeAway: boolean | undefined;
   readonly #handle: ChildHandle;
   readonly #plan: SpawnPlan;
   #result: ExitStatus | null = null;
@@ -132,6 +140,7 @@ export class ChildProcess implements Subprocess, StopTarget {
     this.#plan = plan;
     this.pid = handle.pid;
     this.pgid = plan.newSession ? handle.pid : undefined;
+    this.brokeAway = handle.brokeAway;
     this.startRow = plan.newSession ? os.info(handle.pid) : null;
     this.stdin = handle.stdin;
     this.stdout = handle.stdout;
@@ -383,6 +392,8 @@ function validateInput(
 function commandLine(cmd: readonly string[], plan: SpawnPlan): string[] {
   if (!plan.killOnParentExit) return [...cmd];
   const prefix = os.parentDeathPrefix();
+  // Empty: the backend makes the child die with us (Windows: a job).
+  if (prefix.length === 0) return [...cmd];
   if (typeof prefix === "string") {
     throw new RangeError(
       `Cannot honour the \`killOnParentExit\` option: ${prefix}`,
@@ -412,6 +423,16 @@ export function spawnError(
         `Cannot run ${name}: permission denied (not executable, or a directory)`,
         options,
       );
+    case "BREAKAWAY_DENIED":
+      return new BreakawayDeniedError(
+        `Cannot run ${name} with \`windows.breakawayFromJob: true\`: this process runs in a job that does not allow breakaway (JOB_OBJECT_LIMIT_BREAKAWAY_OK is not set), so CreateProcessW failed with ERROR_ACCESS_DENIED (5); use \`breakawayFromJob: "try"\` to start it inside the job instead`,
+        options,
+      );
+    case "FFI_NEEDED":
+      return new PermissionDeniedError(
+        `Cannot run ${name}: ${failure.detail}`,
+        options,
+      );
     case "NOT_CAPABLE":
       return new PermissionDeniedError(
         `Cannot run ${name}: Deno denied it (grant --allow-run)`,
@@ -429,7 +450,12 @@ export function spawnError(
         options,
       );
     default:
-      return new SubprocessError(`Cannot run ${name}: spawn failed`, options);
+      return new SubprocessError(
+        `Cannot run ${name}: spawn failed${
+          failure.detail ? `: ${failure.detail}` : ""
+        }`,
+        options,
+      );
   }
 }
 
@@ -459,6 +485,12 @@ export function spawnWithPlan(
         stdout: plan.stdout,
         stderr: plan.stderr,
         newSession: plan.newSession,
+        killOnParentExit: plan.killOnParentExit,
+        windows: {
+          breakawayFromJob: plan.breakawayFromJob,
+          hide: plan.hide,
+          detached: plan.detached ?? false,
+        },
       });
     } catch (error) {
       if (error instanceof SpawnFailure) throw spawnError(cmd, error);

@@ -131,6 +131,8 @@ export async function stopTree(
   signal: Signal,
   grace: number,
 ): Promise<void> {
+  // Systems with a way of their own (Windows: job objects, Toolhelp32).
+  if (os.stopTree) return await os.stopTree(root, signal, grace);
   const exclude = ownLineage();
   exclude.add(process.pid);
   const members = new Map<number, Member>();

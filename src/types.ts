@@ -76,10 +76,13 @@ export interface StdioFile {
 export interface WindowsOptions {
   /** Create the child with `CREATE_BREAKAWAY_FROM_JOB` so it survives the
    * closing of the parent's job. `"try"` falls back to a normal start when the
-   * job forbids breakaway.
-   * @default {false} */
+   * job forbids breakaway; `brokeAway` on the result says which happened.
+   * `true` fails with `BreakawayDeniedError` there. Needs Deno with
+   * `--allow-ffi` (`"try"` without it: a normal start).
+   * @default {false} (`detach()`: `"try"`) */
   readonly breakawayFromJob?: boolean | "try";
-  /** Hide the child's console window.
+  /** Hide the child's console window (`SW_HIDE`; a detached child gets a
+   * hidden console of its own instead of a visible one).
    * @default {true} */
   readonly hide?: boolean;
 }

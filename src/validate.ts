@@ -172,6 +172,9 @@ export interface SpawnPlan {
   readonly maxBuffer: number;
   readonly breakawayFromJob: boolean | "try";
   readonly hide: boolean;
+  /** Set by `detach()`: the child must outlive us (Windows: a console of
+   * its own, breakaway when allowed). */
+  readonly detached?: boolean;
 }
 
 /** Default milliseconds between the first signal and SIGKILL. */

@@ -7,11 +7,11 @@
 import process from "node:process";
 import { linux } from "./linux.ts";
 import { macos } from "./macos.ts";
+import { isWindows } from "./platform.ts";
 import type { OsShim } from "./types.ts";
 import { windows } from "./windows.ts";
 
-/** `true` on Windows. The only place that asks. */
-export const isWindows: boolean = process.platform === "win32";
+export { isWindows };
 
 /** The shim of the system we run on (`ps`-based on macOS and the BSDs). */
 export const os: OsShim = isWindows

@@ -46,6 +46,11 @@ export interface OsShim {
    * `ps -o args=` shows them), or `null` when it is gone or unreadable. */
   commandLine(pid: number): string | null;
   /** The command that makes the child die with the parent, prefixed to the
-   * child's command, or an explanation of why there is none. */
+   * child's command, or an explanation of why there is none. An empty array:
+   * nothing to prefix, the backend does it (Windows: a kill-on-close job). */
   parentDeathPrefix(): readonly string[] | string;
+  /** Stops `root` and its descendants (`signal`, then the end after `grace`
+   * ms) where the system has its own way, used by `stopTree()` instead of the
+   * generic SIGSTOP/SIGCONT one (Windows: job objects, Toolhelp32). */
+  stopTree?(root: number, signal: Signal, grace: number): Promise<void>;
 }

@@ -1,51 +1,216 @@
 /**
- * Windows: process table, start times and signals.
+ * Windows: process table, start times, "signals" and tree stop.
+ *
+ * With FFI (Deno with `--allow-ffi`): the table from
+ * `CreateToolhelp32Snapshot`, start times from `GetProcessTimes`, liveness
+ * from `OpenProcess` + `WaitForSingleObject`, and the children we started
+ * reached through their job objects (`windows/own_children.ts`). Without
+ * FFI: liveness through the runtime's `process.kill(pid, 0)`, start times
+ * through PowerShell, trees through `taskkill /t /f`.
+ *
+ * Windows has no process groups in the Unix sense. A child started with
+ * `newSession: true` leads a *console* process group (its id is its PID),
+ * which CTRL_BREAK can reach; for everything else "the group" of a child of
+ * ours is its job: rows of a child's job report the child's PID as `pgid`,
+ * every other row its own PID. Signal names map as `windows/signals.ts`
+ * documents.
  *
  * @module
  */
 
+import { execFileSync } from "node:child_process";
 import process from "node:process";
 import type { Signal } from "../types.ts";
 import type { OsShim, ProcessInfo, SignalResult } from "./types.ts";
+import { systemProgram } from "./windows/find_program.ts";
+import {
+  type Kernel32,
+  kernel32,
+  PROCESS_QUERY_LIMITED_INFORMATION,
+  PROCESS_TERMINATE,
+  SYNCHRONIZE,
+} from "./windows/kernel32.ts";
+import {
+  childTreeRuns,
+  ownChild,
+  ownChildren,
+  signalChild,
+} from "./windows/own_children.ts";
+import {
+  isRunning,
+  openProcess,
+  processCommandLine,
+  processInfo,
+  snapshot,
+  type WinProcess,
+} from "./windows/process_table.ts";
+import { TERMINATED_EXIT_CODE, windowsAction } from "./windows/signals.ts";
+import { stopTreeWindows } from "./windows/stop_tree.ts";
 
-function unsupported(what: string): never {
-  throw new Error(`${what} is not implemented on Windows yet`);
+function toInfo(row: WinProcess, pgid: number): ProcessInfo {
+  return {
+    pid: row.pid,
+    ppid: row.ppid,
+    pgid,
+    sid: undefined,
+    zombie: row.exited,
+    startKey: row.startMs ?? 0,
+  };
 }
 
-function signal(pid: number, sig: Signal): SignalResult {
+/** PID → the PID of the child of ours whose job holds it. */
+function jobGroups(): Map<number, number> {
+  const groups = new Map<number, number>();
+  for (const child of ownChildren()) {
+    for (const pid of child.job?.processIds() ?? []) groups.set(pid, child.pid);
+    groups.set(child.pid, child.pid);
+  }
+  return groups;
+}
+
+function list(): ProcessInfo[] {
+  const k = kernel32();
+  if (k === null) {
+    throw new Error(
+      "Listing processes on Windows needs Deno with --allow-ffi (CreateToolhelp32Snapshot)",
+    );
+  }
+  const groups = jobGroups();
+  return snapshot(k).map((row) => toInfo(row, groups.get(row.pid) ?? row.pid));
+}
+
+/** Without FFI: does `pid` exist (`OpenProcess` inside the runtime)? */
+function exists(pid: number): boolean {
   try {
-    process.kill(pid, sig === "SIGKILL" ? "SIGKILL" : "SIGTERM");
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
+function info(pid: number): ProcessInfo | null {
+  const k = kernel32();
+  if (k === null) {
+    if (!exists(pid)) return null;
+    return {
+      pid,
+      ppid: 0,
+      pgid: pid,
+      sid: undefined,
+      zombie: false,
+      startKey: 0,
+    };
+  }
+  const row = processInfo(k, pid);
+  if (row === null) return null;
+  const child = ownChild(pid);
+  return toInfo(row, child ? child.pid : jobGroups().get(pid) ?? pid);
+}
+
+/** Without FFI: the start time from PowerShell (slow: ~0.5 s). */
+function startTimeByPowerShell(pid: number): number | null {
+  try {
+    const out = execFileSync(
+      systemProgram("WindowsPowerShell\\v1.0\\powershell.exe", process.env),
+      [
+        "-NoProfile",
+        "-NonInteractive",
+        "-Command",
+        `(Get-Process -Id ${pid} -ErrorAction Stop).StartTime.ToFileTimeUtc()`,
+      ],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        windowsHide: true,
+      },
+    );
+    const ticks = BigInt(out.trim());
+    return Number(ticks / 10_000n) - 11_644_473_600_000;
+  } catch {
+    return null;
+  }
+}
+
+function startTimeMs(pid: number): number | null {
+  const k = kernel32();
+  if (k === null) return startTimeByPowerShell(pid);
+  const row = processInfo(k, pid);
+  return row === null || row.exited ? null : row.startMs;
+}
+
+/** Ends a process that is not a child of ours. */
+function endForeign(k: Kernel32, pid: number): SignalResult {
+  const { handle, error } = openProcess(
+    k,
+    pid,
+    PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE,
+  );
+  if (handle === null) return error === 5 ? "denied" : "gone";
+  try {
+    if (!isRunning(k, handle)) return "gone";
+    return k.TerminateProcess(handle, TERMINATED_EXIT_CODE) !== 0
+      ? "sent"
+      : "denied";
+  } finally {
+    k.CloseHandle(handle);
+  }
+}
+
+function signalWithoutFfi(pid: number, sig: Signal): SignalResult {
+  if (windowsAction(sig) === "nothing") return exists(pid) ? "sent" : "gone";
+  try {
+    // The runtime's own TerminateProcess.
+    process.kill(pid, "SIGKILL");
     return "sent";
   } catch (error) {
     return (error as { code?: string }).code === "EPERM" ? "denied" : "gone";
   }
 }
 
+function signal(pid: number, sig: Signal): SignalResult {
+  const k = kernel32();
+  if (k === null) return signalWithoutFfi(pid, sig);
+  const child = ownChild(pid);
+  if (child) return signalChild(k, child, sig, false);
+  if (windowsAction(sig) === "nothing") {
+    return processInfo(k, pid)?.exited === false ? "sent" : "gone";
+  }
+  // Nothing can ask a process that leads no console group of ours.
+  return endForeign(k, pid);
+}
+
+function signalGroup(pgid: number, sig: Signal): SignalResult {
+  const k = kernel32();
+  const child = ownChild(pgid);
+  if (k === null || !child) return signal(pgid, sig);
+  return signalChild(k, child, sig, true);
+}
+
+function groupExists(pgid: number): boolean {
+  const k = kernel32();
+  const child = ownChild(pgid);
+  if (k !== null && child) return childTreeRuns(k, child);
+  const row = info(pgid);
+  return row !== null && !row.zombie;
+}
+
 /** The Windows shim. */
 export const windows: OsShim = {
   name: "windows",
-  list: (): ProcessInfo[] => unsupported("Listing processes"),
-  info(pid: number): ProcessInfo | null {
-    try {
-      process.kill(pid, 0);
-      return {
-        pid,
-        ppid: 0,
-        pgid: pid,
-        sid: undefined,
-        zombie: false,
-        startKey: 0,
-      };
-    } catch {
-      return null;
-    }
-  },
-  startTimeMs: (): number | null => unsupported("Reading a start time"),
+  list,
+  info,
+  startTimeMs,
+  // GetProcessTimes is exact; allow for the file system's mtime rounding.
   startTimeResolutionMs: 20,
   signal,
-  signalGroup: signal,
-  groupExists: (): boolean => false,
-  commandLine: (): string | null => null,
-  parentDeathPrefix: (): string =>
-    "killOnParentExit is not implemented on Windows yet",
+  signalGroup,
+  groupExists,
+  commandLine(pid: number): string | null {
+    const k = kernel32();
+    return k === null ? null : processCommandLine(k, pid);
+  },
+  // Nothing to prefix: the backend puts the child in a kill-on-close job.
+  parentDeathPrefix: (): readonly string[] => [],
+  stopTree: stopTreeWindows,
 };

@@ -1,17 +1,29 @@
 /**
  * Picks the runtime backend once, at load: `Deno.Command` under Deno,
- * `node:child_process` under Node and Bun.
+ * `node:child_process` under Node and Bun; on Windows wrapped by the
+ * `CreateProcessW` backend (`windows_ffi.ts`), which uses FFI where the
+ * runtime has it.
  *
  * @module
  */
 
+import process from "node:process";
+import { isWindows } from "../os/platform.ts";
 import { denoBackend } from "./deno.ts";
 import { nodeBackend } from "./node.ts";
 import type { Backend } from "./types.ts";
+import { windowsBackend } from "./windows_ffi.ts";
 
 const deno = (globalThis as { Deno?: { Command?: unknown } }).Deno;
 
-/** The backend of the runtime we run on. */
-export const backend: Backend = typeof deno?.Command === "function"
+const runtimeBackend: Backend = typeof deno?.Command === "function"
   ? denoBackend
   : nodeBackend;
+
+/** The backend of the runtime we run on. */
+export const backend: Backend = isWindows
+  ? windowsBackend(runtimeBackend, {
+    // Bun's `detached` children die with it (oven-sh/bun#31603).
+    detachThroughStartShim: typeof process.versions.bun === "string",
+  })
+  : runtimeBackend;

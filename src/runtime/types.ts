@@ -29,6 +29,21 @@ export interface SpawnRequest {
   readonly stderr: ResolvedStdio;
   /** `setsid()` in the child: new session and process group. */
   readonly newSession: boolean;
+  /** Make the child die with us, where the OS shim has no command prefix
+   * for it (Windows: a kill-on-close job). */
+  readonly killOnParentExit?: boolean;
+  /** Windows-only; other systems ignore it. */
+  readonly windows?: WindowsSpawnRequest;
+}
+
+/** The Windows part of a {@linkcode SpawnRequest}. */
+export interface WindowsSpawnRequest {
+  /** `CREATE_BREAKAWAY_FROM_JOB`; `"try"` falls back to a normal start. */
+  readonly breakawayFromJob: boolean | "try";
+  /** No console window for the child. */
+  readonly hide: boolean;
+  /** From `detach()`: the child must outlive us and our console. */
+  readonly detached: boolean;
 }
 
 /** A started process as the backend sees it. */
@@ -39,6 +54,9 @@ export interface ChildHandle {
   readonly stderr: ReadableStream<Uint8Array> | null;
   /** Settles once the runtime has reaped the child. Never rejects. */
   readonly status: Promise<ExitStatus>;
+  /** Windows: whether the child broke away from our job (`undefined` when
+   * breakaway was not asked for). */
+  readonly brokeAway?: boolean | undefined;
   /** Signals the direct child. Returns `false` when it is already gone. */
   kill(signal: Signal): boolean;
   ref(): void;
@@ -53,11 +71,19 @@ export type SpawnFailureCode =
   | "EAGAIN"
   | "ENOMEM"
   | "NOT_CAPABLE"
+  | "BREAKAWAY_DENIED"
+  | "FFI_NEEDED"
   | "UNKNOWN";
 
 /** Thrown by a backend's `spawn` when nothing was started. */
 export class SpawnFailure extends Error {
-  constructor(readonly code: SpawnFailureCode, cause: unknown) {
+  /** `detail`: why, for the caller's error message (e.g. what is missing
+   * for `FFI_NEEDED`). */
+  constructor(
+    readonly code: SpawnFailureCode,
+    cause: unknown,
+    readonly detail?: string,
+  ) {
     super(`spawn failed: ${code}`, { cause });
   }
 }

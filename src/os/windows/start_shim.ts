@@ -1,0 +1,224 @@
+/**
+ * The `start /b` shim: `cmd.exe /d /e:ON /v:OFF /s /c "start "" /b program
+ * args…"` starts the program and exits at once.
+ *
+ * **When it is used**: by `detach()` on Windows when there is no FFI and the
+ * runtime's own `detached` does not outlive the parent — Bun, whose detached
+ * children stay in its kill-on-close job (oven-sh/bun#31603). `cmd.exe` is
+ * a normal child (in that job, which lets its children break away silently);
+ * the program `start` creates is outside the job, so it survives us.
+ *
+ * **What it can't do**:
+ * - run batch files (`start` would hand them to a second `cmd.exe`, which
+ *   would parse the arguments again), or carry a line break in an argument:
+ *   both are refused with a `RangeError` (see `cmd_escape.ts`);
+ * - give us the program's PID directly: it is found afterwards as the child
+ *   of that `cmd.exe` (Toolhelp32 with FFI, else one PowerShell CIM query,
+ *   ~1 s); a program that exits before that can't be found;
+ * - break away from a job that the *parent* runs in (a CI agent's): it is
+ *   in there like us;
+ * - leave our console: the program runs on it, hidden, with Ctrl-C ignored
+ *   (`start /b`), so closing that console window ends it.
+ *
+ * @module
+ */
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { closeSync, openSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
+import type {
+  Backend,
+  ChildHandle,
+  ResolvedStdio,
+  SpawnRequest,
+} from "../../runtime/types.ts";
+import { SpawnFailure } from "../../runtime/types.ts";
+import type { ExitStatus } from "../../types.ts";
+import { startShimArguments } from "./cmd_escape.ts";
+import {
+  childEnvironment,
+  envValue,
+  findProgram,
+  systemProgram,
+} from "./find_program.ts";
+import type { Kernel32 } from "./kernel32.ts";
+import { snapshot } from "./process_table.ts";
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
+/** The children of (exited) `cmd.exe` `parent`, newest first. */
+function childrenOf(
+  k: Kernel32 | null,
+  parent: number,
+  since: number,
+): number[] {
+  if (k !== null) {
+    return snapshot(k)
+      .filter((row) =>
+        row.ppid === parent && !row.exited &&
+        (row.startMs === null || row.startMs >= since - 1000)
+      )
+      .sort((a, b) => (b.startMs ?? 0) - (a.startMs ?? 0))
+      .map((row) => row.pid);
+  }
+  try {
+    const out = execFileSync(
+      systemProgram("WindowsPowerShell\\v1.0\\powershell.exe", process.env),
+      [
+        "-NoProfile",
+        "-NonInteractive",
+        "-Command",
+        `Get-CimInstance Win32_Process -Filter 'ParentProcessId=${parent}' | ForEach-Object { $_.ProcessId }`,
+      ],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        windowsHide: true,
+      },
+    );
+    return out.split(/\s+/).filter((s) => /^\d+$/.test(s)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function toStdio(
+  spec: ResolvedStdio,
+  input: boolean,
+  fds: Map<string, number>,
+): "ignore" | "inherit" | number {
+  if (spec === "null" || spec === "pipe") return "ignore";
+  if (spec === "inherit") return "inherit";
+  const flags = input ? "r" : spec.append ? "a" : "w";
+  const key = `${flags}:${resolve(spec.file)}`;
+  let fd = fds.get(key);
+  if (fd === undefined) {
+    fd = openSync(spec.file, flags, 0o644);
+    fds.set(key, fd);
+  }
+  return fd;
+}
+
+/**
+ * Starts `request` through the `start /b` shim and returns a handle on the
+ * program (not on `cmd.exe`).
+ *
+ * @throws {RangeError} An argument can't pass through `cmd.exe` safely, or
+ * the program is a batch file.
+ * @throws {SpawnFailure} The program was not found, or its PID could not
+ * be.
+ */
+export function spawnThroughStartShim(
+  request: SpawnRequest,
+  k: Kernel32 | null,
+  base: Pick<Backend, "unrefTimer">,
+): ChildHandle {
+  const cwd = resolve(request.cwd ?? process.cwd());
+  const found = findProgram(request.file, {
+    cwd,
+    path: envValue(request.env, "PATH") ??
+      (request.clearEnv ? undefined : process.env.PATH),
+    pathext: envValue(request.env, "PATHEXT") ?? process.env.PATHEXT,
+    exists: isFile,
+  });
+  if (!found.ok) throw new SpawnFailure(found.code, undefined);
+  const args = startShimArguments(found.path, [request.file, ...request.args]);
+  const fds = new Map<string, number>();
+  const since = Date.now();
+  let shell;
+  try {
+    shell = spawnSync(systemProgram("cmd.exe", process.env), [args], {
+      cwd,
+      env: Object.fromEntries(
+        childEnvironment(process.env, request.env, request.clearEnv),
+      ),
+      stdio: [
+        toStdio(request.stdin, true, fds),
+        toStdio(request.stdout, false, fds),
+        toStdio(request.stderr, false, fds),
+      ],
+      windowsVerbatimArguments: true,
+      windowsHide: true,
+    });
+  } finally {
+    for (const fd of fds.values()) closeSync(fd);
+  }
+  if (shell.error || shell.status !== 0 || shell.pid === undefined) {
+    throw new SpawnFailure(
+      "UNKNOWN",
+      shell.error,
+      `cmd.exe (start /b) exited with code ${shell.status}`,
+    );
+  }
+  const pid = childrenOf(k, shell.pid, since)[0];
+  if (pid === undefined) {
+    throw new SpawnFailure(
+      "UNKNOWN",
+      undefined,
+      "it was started through start /b, but its PID could not be found (did it exit at once?)",
+    );
+  }
+  return foreignHandle(pid, base);
+}
+
+/** A handle on a process that is not our child: its end is seen by
+ * polling, its exit code is unknown. */
+function foreignHandle(
+  pid: number,
+  base: Pick<Backend, "unrefTimer">,
+): ChildHandle {
+  let refd = true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let exited = false;
+  const status = new Promise<ExitStatus>((done) => {
+    const check = () => {
+      if (!exists(pid)) {
+        exited = true;
+        done({ code: null, signal: null, success: false });
+        return;
+      }
+      timer = setTimeout(check, 250);
+      if (!refd) base.unrefTimer(timer);
+    };
+    check();
+  });
+  return {
+    pid,
+    stdin: null,
+    stdout: null,
+    stderr: null,
+    status,
+    kill(): boolean {
+      if (exited) return false;
+      try {
+        process.kill(pid, "SIGKILL");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    ref(): void {
+      refd = true;
+    },
+    unref(): void {
+      refd = false;
+      if (timer !== undefined) base.unrefTimer(timer);
+    },
+  };
+}
