@@ -71,6 +71,8 @@ export interface CaseRecord {
   readonly processesLeft: number | null;
   readonly fdsLeft: number | null;
   readonly ok: boolean;
+  /** The case failed for its `knownIssue`. */
+  readonly known: boolean;
   readonly ms: number;
   readonly runtime: string;
 }
@@ -133,6 +135,13 @@ export interface CaseSpec {
   /** Milliseconds left processes get to end before they count (default
    * 1000). */
   readonly settleMs?: number;
+  /**
+   * A known, reported problem that makes the case's assertions fail (say
+   * which and why). The failure is then recorded as "known issue" and does
+   * not fail the test run; processes and fds left still do. When the
+   * assertions pass after all, the row says the issue no longer shows.
+   */
+  readonly knownIssue?: string | false;
 }
 
 /**
@@ -163,7 +172,8 @@ export function reliabilityCase(
       observed = await fn();
     } catch (error) {
       failure = error;
-      observed = `FAILED: ${(error as Error)?.message ?? String(error)}`;
+      const message = (error as Error)?.message ?? String(error);
+      observed = `FAILED: ${message.split("\n")[0]}`;
     }
     const ms = Math.round(performance.now() - started);
     // Processes: give what was stopped a moment to go, then count.
@@ -177,6 +187,15 @@ export function reliabilityCase(
     const fdsLeft = baseline === null || SHARED_PROCESS
       ? null
       : await fdsAbove(baseline, 1500);
+    const known = failure !== undefined && Boolean(spec.knownIssue);
+    if (known) {
+      observed = `KNOWN ISSUE: ${spec.knownIssue} — observed: ${
+        observed.replace(/^FAILED: /, "")
+      }`;
+    } else if (spec.knownIssue) {
+      observed =
+        `${observed} (known issue no longer shows: ${spec.knownIssue})`;
+    }
     const ok = failure === undefined && left.length === 0 && !fdsLeft;
     const record: CaseRecord = {
       kind: "case",
@@ -184,6 +203,7 @@ export function reliabilityCase(
       name,
       expected: spec.expected,
       observed,
+      known,
       processesLeft: hasProc ? left.length : null,
       fdsLeft,
       ok,
@@ -191,7 +211,7 @@ export function reliabilityCase(
       runtime,
     };
     emit(record as unknown as Record<string, unknown>);
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined && !known) throw failure;
     if (left.length > 0) {
       throw new Error(`${name}: left ${leftNames.join(", ")} running`);
     }

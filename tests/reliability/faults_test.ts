@@ -161,48 +161,92 @@ reliabilityCase(
   },
 );
 
+const ESCAPE = "setsid sleep 60 & echo $!; wait";
+
+/** The PID of the escapee a child running {@linkcode ESCAPE} printed, once
+ * it has left the group. */
+async function escapee(child: { stdout: ReadableStream | null }) {
+  const pid = Number((await readUntil(child.stdout!, /\n/)).trim());
+  await eventually("the grandchild to leave", () => stat(pid)?.sid === pid);
+  return pid;
+}
+
 reliabilityCase(
-  "faults: a grandchild that escapes with setsid",
+  "faults: a grandchild that escapes with setsid — tree scope",
   {
     area: "faults",
     expected:
-      "stop({ scope: \"tree\" }) and killTree() end it (parent link); the group scope — stop()'s default for a child with its own group, and run()'s timeout — does not reach it (documented)",
+      'stop({ scope: "tree" }) and killTree() end it (found by its parent link); nothing left',
     skip: posix,
   },
   async () => {
-    const script = "setsid sleep 60 & echo $!; wait";
-    const escapee = async (child: { stdout: ReadableStream | null }) =>
-      Number((await readUntil(child.stdout!, /\n/)).trim());
-    // Tree scope: found by its parent link.
-    const tree = spawn(["sh", "-c", script], {
+    const tree = spawn(["sh", "-c", ESCAPE], {
       stdout: "pipe",
       newSession: true,
     });
     const a = await escapee(tree);
-    await eventually("the grandchild to leave", () => stat(a)?.sid === a);
     await tree.stop({ scope: "tree", grace: 1000 });
     await tree.stdout!.cancel();
     await allGone([a]);
-    // killTree: the same.
-    const plain = spawn(["sh", "-c", script], { stdout: "pipe" });
+    const plain = spawn(["sh", "-c", ESCAPE], { stdout: "pipe" });
     const b = await escapee(plain);
-    await eventually("the grandchild to leave", () => stat(b)?.sid === b);
     await killTree(plain.pid, { grace: 1000 });
     await plain.stdout!.cancel();
     await allGone([b]);
-    // Group scope (run()'s timeout): the escapee is outside the group.
-    const error = await run(["sh", "-c", script], {
+    return 'escapee ended by stop({ scope: "tree" }) and by killTree()';
+  },
+);
+
+reliabilityCase(
+  "faults: a grandchild that escapes with setsid — group scope",
+  {
+    area: "faults",
+    expected:
+      "run({timeout}), run({signal}) and stop()/asyncDispose of a child with its own group end the escapee too; nothing left",
+    skip: posix,
+    knownIssue:
+      "the group scope (run()'s timeout and abort; stop()'s default, and so asyncDispose, for a child that leads its group) signals the process group only, which a descendant leaves with setsid(); stop({ scope: \"tree\" }) reaches it (reported)",
+  },
+  async () => {
+    const survivors: string[] = [];
+    const check = async (how: string, pid: number) => {
+      if (alive(pid)) {
+        survivors.push(how);
+        await killTree(pid, { grace: 1000 });
+      }
+      await allGone([pid]);
+    };
+    const timedOut = await run(["sh", "-c", ESCAPE], {
       capture: true,
       timeout: 300,
     }).catch((e) => e);
-    assert.ok(error instanceof TimeoutExpiredError, String(error));
-    const c = Number(String(error.stdout).trim());
-    const survived = alive(c);
-    if (survived) await killTree(c, { grace: 1000 });
-    await allGone([c]);
-    return `tree scope and killTree(): escapee ended; run({timeout}) (group scope): escapee ${
-      survived ? "SURVIVED (ended here by killTree)" : "ended"
-    }`;
+    assert.ok(timedOut instanceof TimeoutExpiredError, String(timedOut));
+    await check("run({timeout})", Number(String(timedOut.stdout).trim()));
+    const controller = new AbortController();
+    const aborted = spawn(["sh", "-c", ESCAPE], {
+      stdout: "pipe",
+      signal: controller.signal,
+      newSession: true,
+    });
+    const c = await escapee(aborted);
+    controller.abort();
+    await aborted.wait();
+    await aborted.stdout!.cancel();
+    await check("AbortSignal", c);
+    const stopped = spawn(["sh", "-c", ESCAPE], {
+      stdout: "pipe",
+      newSession: true,
+    });
+    const d = await escapee(stopped);
+    await stopped.stop({ grace: 1000 });
+    await stopped.stdout!.cancel();
+    await check("stop()", d);
+    assert.deepEqual(
+      survivors,
+      [],
+      `the escapee survived ${survivors.join(", ")} (killed here by killTree)`,
+    );
+    return "the escapee ended every time";
   },
 );
 

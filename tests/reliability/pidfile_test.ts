@@ -311,3 +311,49 @@ reliabilityCase(
       } over a 0666 file; ${lines.length} concurrent reads during 300 replacements, all whole PIDs`;
     }),
 );
+
+reliabilityCase(
+  "pidfile: four processes detach() with one pidfile at the same moment",
+  {
+    area: "pidfile",
+    expected:
+      "exactly one starts; the others get AlreadyRunningError; the pidfile names the one that runs",
+    skip: posix,
+    knownIssue:
+      "detach({ pidfile }) reads the pidfile, starts, then writes it, with no lock in between: concurrent starts all succeed and the pidfile names only the last (reported)",
+  },
+  () =>
+    inTempDir(async (dir) => {
+      const path = join(dir, "app.pid");
+      const startAt = Date.now() + 1500;
+      const racers = Array.from({ length: 4 }, () =>
+        run([...fixtureCommand("detach_race"), path, `${startAt}`], {
+          capture: true,
+          timeout: 30_000,
+        }));
+      const results = (await Promise.all(racers)).map((r) =>
+        JSON.parse(r.stdout) as { started?: number; error?: string }
+      );
+      const started = results.flatMap((r) =>
+        r.started ?? []
+      );
+      const named = new Pidfile(path).readRaw();
+      for (const pid of started) await killTree(pid, { grace: 1000 });
+      await allGone(started);
+      const errors = results.flatMap((r) => r.error ?? []);
+      assert.deepEqual(
+        errors.filter((e) => e !== "AlreadyRunningError"),
+        [],
+        "unexpected errors",
+      );
+      assert.equal(
+        started.length,
+        1,
+        `${started.length} of 4 started; the pidfile names ${named}, ${
+          started.length - 1
+        } daemon(s) untracked (stopped here)`,
+      );
+      assert.equal(named, started[0]);
+      return `one started (${named}), ${errors.length} AlreadyRunningError`;
+    }),
+);
