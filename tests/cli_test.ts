@@ -386,20 +386,30 @@ procTest("subproc start twice with one pidfile exits 1", async () => {
   const dir = tempDir();
   try {
     const pidfile = join(dir, "app.pid");
+    const log = join(dir, "app.log");
     const first = await runCli([
       "start",
       "--pidfile",
       pidfile,
+      "--log",
+      log,
       "--",
-      "sleep",
-      "100",
+      "sh",
+      "-c",
+      "echo started; exec sleep 100",
     ]);
     assert.equal(first.code, 0, first.stderr);
     const pid = Number(first.stdout);
+    await eventually(
+      "the first line of the log",
+      () => existsSync(log) && readFileSync(log, "utf8") === "started\n",
+    );
     const second = await runCli([
       "start",
       "--pidfile",
       pidfile,
+      "--log",
+      log,
       "--",
       "sleep",
       "100",
@@ -411,6 +421,7 @@ procTest("subproc start twice with one pidfile exits 1", async () => {
       new RegExp(`^subproc start: .*names process ${pid}, which is running\n$`),
     );
     assert.equal(new Pidfile(pidfile).read(), pid, "the pidfile is unchanged");
+    assert.equal(readFileSync(log, "utf8"), "started\n", "the log too");
     assert.ok(alive(pid));
     assert.equal((await runCli(["stop", "--pidfile", pidfile])).code, 0);
     assert.equal(alive(pid), false);
