@@ -34,9 +34,13 @@ class Tmux {
     });
   }
 
+  /** The server's PID, once started. */
+  server = 0;
+
   /** Starts a session whose one pane runs an interactive `sh`. */
   start(): number {
     this.run("new-session", "-d", "-x", "200", "-y", "50", "-s", "t", "sh");
+    this.server = Number(this.run("display-message", "-p", "#{pid}"));
     return Number(this.run("display-message", "-p", "-t", "t", "#{pane_pid}"));
   }
 
@@ -45,12 +49,16 @@ class Tmux {
     this.run("send-keys", "-t", "t", line, "Enter");
   }
 
-  /** Kills the server (and so the pane's terminal); fine if it is gone. */
+  /** Kills the server (and so the pane's terminal); fine if it is gone.
+   * Should `kill-server` fail, the server is SIGKILLed. */
   kill(): void {
     try {
       this.run("kill-server");
     } catch {
-      // no server left
+      // no server left, or it did not answer: see below
+    }
+    if (this.server > 0 && alive(this.server)) {
+      process.kill(this.server, "SIGKILL");
     }
   }
 }
