@@ -115,6 +115,13 @@ export interface Kernel32 {
   ): number;
   UnregisterWaitEx(wait: Handle, completionEvent: Handle): number;
   GetSystemTimeAsFileTime(time: Buf): void;
+  ReadProcessMemory(
+    process: Handle,
+    address: bigint,
+    buffer: Buf,
+    size: bigint,
+    read: Buf,
+  ): number;
   /** ntdll: `ProcessBasicInformation` (class 0) gives the parent PID. */
   NtQueryInformationProcess(
     process: Handle,
@@ -158,7 +165,9 @@ export const STARTF_USESTDHANDLES = 0x100;
 export const SW_HIDE = 0;
 
 export const PROCESS_TERMINATE = 0x1;
+export const PROCESS_VM_READ = 0x10;
 export const PROCESS_SET_QUOTA = 0x100;
+export const PROCESS_QUERY_INFORMATION = 0x400;
 export const PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
 export const SYNCHRONIZE = 0x100000;
 
@@ -255,6 +264,10 @@ const SYMBOLS = {
   },
   UnregisterWaitEx: { parameters: ["usize", "usize"], result: "i32" },
   GetSystemTimeAsFileTime: { parameters: ["buffer"], result: "void" },
+  ReadProcessMemory: {
+    parameters: ["usize", "usize", "buffer", "usize", "buffer"],
+    result: "i32",
+  },
 } as const;
 
 const NTDLL_SYMBOLS = {

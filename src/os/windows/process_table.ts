@@ -21,7 +21,9 @@ import {
   fileTimeMs,
   type Handle,
   type Kernel32,
+  PROCESS_QUERY_INFORMATION,
   PROCESS_QUERY_LIMITED_INFORMATION,
+  PROCESS_VM_READ,
   readWide,
   SYNCHRONIZE,
   TH32CS_SNAPPROCESS,
@@ -172,10 +174,64 @@ export function processInfo(k: Kernel32, pid: number): WinProcess | null {
 /** `ProcessCommandLineInformation`: a `UNICODE_STRING` (16 bytes) whose
  * buffer follows it in ours. */
 const COMMAND_LINE_CLASS = 60;
+/** 64-bit PEB: `ProcessParameters` at 0x20; in it, `CommandLine` (a
+ * `UNICODE_STRING`: length, then the buffer's address at +8) at 0x70. */
+const PEB_PARAMETERS = 0x20n;
+const PARAMETERS_COMMAND_LINE = 0x70n;
 
 /** The command line `pid` was started with, or `null` when it is gone or
- * Windows won't say (needs Windows 8.1). */
+ * Windows won't say. */
 export function processCommandLine(k: Kernel32, pid: number): string | null {
+  return commandLineByClass(k, pid) ?? commandLineFromPeb(k, pid);
+}
+
+/** Reads `size` bytes at `address` of the process behind `handle`. */
+function readMemory(
+  k: Kernel32,
+  handle: Handle,
+  address: bigint,
+  size: number,
+): Uint8Array | null {
+  const buffer = alloc(size);
+  return k.ReadProcessMemory(handle, address, buffer, BigInt(size), null) === 0
+    ? null
+    : buffer;
+}
+
+/** The command line read from the process's PEB (before Windows 8.1, and
+ * under Wine, which lacks `ProcessCommandLineInformation`). */
+function commandLineFromPeb(k: Kernel32, pid: number): string | null {
+  const { handle } = openProcess(
+    k,
+    pid,
+    PROCESS_QUERY_INFORMATION | PROCESS_VM_READ,
+  );
+  if (handle === null) return null;
+  try {
+    const info = alloc(BASIC_INFO_SIZE);
+    if (k.NtQueryInformationProcess(handle, 0, info, BASIC_INFO_SIZE, null)) {
+      return null;
+    }
+    const peb = view(info).getBigUint64(8, true);
+    const params = readMemory(k, handle, peb + PEB_PARAMETERS, 8);
+    if (params === null) return null;
+    const address = view(params).getBigUint64(0, true);
+    const string = readMemory(k, handle, address + PARAMETERS_COMMAND_LINE, 16);
+    if (string === null) return null;
+    const length = view(string).getUint16(0, true);
+    const text = readMemory(
+      k,
+      handle,
+      view(string).getBigUint64(8, true),
+      length,
+    );
+    return text === null ? null : readWide(text, 0, length / 2);
+  } finally {
+    k.CloseHandle(handle);
+  }
+}
+
+function commandLineByClass(k: Kernel32, pid: number): string | null {
   const { handle } = openProcess(k, pid, PROCESS_QUERY_LIMITED_INFORMATION);
   if (handle === null) return null;
   try {

@@ -25,7 +25,7 @@
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, openSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { resolve, win32 } from "node:path";
 import process from "node:process";
 import type {
   Backend,
@@ -62,20 +62,31 @@ function exists(pid: number): boolean {
   }
 }
 
-/** The children of (exited) `cmd.exe` `parent`, newest first. */
-function childrenOf(
+/**
+ * The PID of `exe` that `cmd.exe` `shell` (now exited) started: a process of
+ * that name created since `since`, whose parent is the shell — or is gone,
+ * for Wine's `start`, a program of its own between the two. The shell's
+ * other child, its `conhost.exe`, is not it.
+ */
+function startedPid(
   k: Kernel32 | null,
-  parent: number,
+  shell: number,
+  exe: string,
   since: number,
-): number[] {
+): number | undefined {
+  const name = exe.toLowerCase();
   if (k !== null) {
-    return snapshot(k)
-      .filter((row) =>
-        row.ppid === parent && !row.exited &&
-        (row.startMs === null || row.startMs >= since - 1000)
-      )
-      .sort((a, b) => (b.startMs ?? 0) - (a.startMs ?? 0))
-      .map((row) => row.pid);
+    const table = snapshot(k);
+    const present = new Set(table.map((row) => row.pid));
+    const found = table.filter((row) =>
+      row.exe.toLowerCase() === name && !row.exited &&
+      (row.startMs === null || row.startMs >= since - 1000) &&
+      (row.ppid === shell || !present.has(row.ppid))
+    ).sort((a, b) =>
+      Number(b.ppid === shell) - Number(a.ppid === shell) ||
+      (a.startMs ?? 0) - (b.startMs ?? 0)
+    );
+    return found[0]?.pid;
   }
   try {
     const out = execFileSync(
@@ -84,7 +95,7 @@ function childrenOf(
         "-NoProfile",
         "-NonInteractive",
         "-Command",
-        `Get-CimInstance Win32_Process -Filter 'ParentProcessId=${parent}' | ForEach-Object { $_.ProcessId }`,
+        `Get-CimInstance Win32_Process -Filter 'ParentProcessId=${shell}' | ForEach-Object { "$($_.ProcessId) $($_.Name)" }`,
       ],
       {
         encoding: "utf8",
@@ -92,9 +103,13 @@ function childrenOf(
         windowsHide: true,
       },
     );
-    return out.split(/\s+/).filter((s) => /^\d+$/.test(s)).map(Number);
+    for (const line of out.split(/\r?\n/)) {
+      const match = /^(\d+) (.+)$/.exec(line.trim());
+      if (match && match[2]!.toLowerCase() === name) return Number(match[1]);
+    }
+    return undefined;
   } catch {
-    return [];
+    return undefined;
   }
 }
 
@@ -166,7 +181,7 @@ export function spawnThroughStartShim(
       `cmd.exe (start /b) exited with code ${shell.status}`,
     );
   }
-  const pid = childrenOf(k, shell.pid, since)[0];
+  const pid = startedPid(k, shell.pid, win32.basename(found.path), since);
   if (pid === undefined) {
     throw new SpawnFailure(
       "UNKNOWN",
