@@ -21,9 +21,9 @@
  * @module
  */
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, release, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
 
@@ -124,7 +124,13 @@ function runSuite(runtime: string, out: string): Run {
     ];
     ver = `Bun ${version(cmd, ["--version"])}`;
   } else {
-    cwd = join(root, ".build/node");
+    // A private copy: `deno task test:node` rebuilds .build/node from
+    // scratch, and may run while we do.
+    const built = join(root, ".build/node");
+    cwd = join(dirname(out), "node");
+    if (existsSync(join(built, "tests/reliability"))) {
+      cpSync(built, cwd, { recursive: true });
+    }
     const dir = join(cwd, "tests/reliability");
     if (!existsSync(dir)) {
       return {
