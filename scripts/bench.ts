@@ -1,0 +1,284 @@
+/**
+ * The benchmarks of issue 9: subproc against the raw runtime calls, the
+ * peers (execa, tree-kill, Python's subprocess) and the limit, as ratios
+ * measured in one run. Writes BENCHMARKS.md.
+ *
+ *   deno task bench                 # full run → BENCHMARKS.md (~5 min)
+ *   deno task bench --quick         # CI: a few seconds, report in $TMPDIR
+ *
+ * Options: `--quick`; `--only=spawn,tree` (cases: spawn session detach tree
+ * capture timeout memory); `--no-peers` (Deno alone); `--out=FILE`;
+ * `--readme=FILE` (also write the README section); `--json=FILE` (save the
+ * raw samples); `--from-json=FILE` (measure nothing: render saved samples).
+ *
+ * Each case runs in a fresh process: the Deno side in
+ * `scripts/bench/deno_cases.ts`, the peers through `scripts/compare.ts`.
+ * The whole run sits under `scripts/bench/reaper.py`, a child subreaper: PID
+ * 1 on our machines never reaps orphans, and stopping process trees orphans
+ * thousands. Once everything is done, any process of ours still running is
+ * reported (and the exit code is 1); the reaper then kills it.
+ *
+ * @module
+ */
+
+import { cpus, totalmem } from "node:os";
+import { run } from "../mod.ts";
+import { type CaseName, CASES, holdSeconds, params } from "./bench/_params.ts";
+import {
+  collect,
+  goals,
+  goalTable,
+  readmeSection,
+  renderReport,
+} from "./bench/_report.ts";
+import type { CaseOutput } from "./bench/_stats.ts";
+import { findPeers, makeCaptureFile, runCase, runPeers } from "./compare.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const benchDir = `${root}scripts/bench/`;
+
+function flag(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return Deno.args.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+/** Re-runs this script under the reaper unless it already is. */
+async function underReaper(): Promise<boolean> {
+  if (Deno.env.get("SUBPROC_BENCH_REAPER")) return true;
+  let python = false;
+  try {
+    python = (await run(["python3", "--version"], { capture: true })).success;
+  } catch {
+    python = false;
+  }
+  if (!python) {
+    console.error(
+      "bench: python3 not found: running without the reaper (orphans may stay as zombies)",
+    );
+    return true;
+  }
+  const result = await run([
+    "python3",
+    `${benchDir}reaper.py`,
+    Deno.execPath(),
+    "run",
+    "-A",
+    new URL(import.meta.url).pathname,
+    ...Deno.args,
+  ], { stdin: "null" });
+  Deno.exit(result.code ?? 1);
+}
+
+function stat(pid: number): { ppid: number; state: string } | null {
+  try {
+    const line = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const f = line.slice(line.lastIndexOf(")") + 2).split(" ");
+    return { state: f[0]!, ppid: Number(f[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/** Live processes whose parent is `ppid` (besides us), as "PID (comm)". */
+function childrenOf(ppid: number): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    const pid = Number(entry.name);
+    if (!Number.isInteger(pid) || pid === Deno.pid) continue;
+    const row = stat(pid);
+    if (row && row.ppid === ppid && row.state !== "Z" && row.state !== "X") {
+      let comm = "?";
+      try {
+        comm = Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
+      } catch {
+        // gone
+      }
+      found.push(`${pid} (${comm})`);
+    }
+  }
+  return found;
+}
+
+function machine(): string[] {
+  const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
+  const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? "unknown CPU";
+  const load = Deno.loadavg().map((x) => x.toFixed(2)).join(", ");
+  return [
+    `${model}, ${cpus().length} cores, ${
+      (totalmem() / 2 ** 30).toFixed(0)
+    } GiB RAM`,
+    `${Deno.build.os} ${Deno.osRelease()} (${Deno.build.arch})`,
+    `load average at the start: ${load}`,
+  ];
+}
+
+function packageVersion(name: string): string {
+  try {
+    const pkg = JSON.parse(
+      Deno.readTextFileSync(`${root}node_modules/${name}/package.json`),
+    );
+    return `${name} ${pkg.version}`;
+  } catch {
+    return `${name} (not installed)`;
+  }
+}
+
+async function main(): Promise<number> {
+  await underReaper();
+  const started = performance.now();
+  const quick = Deno.args.includes("--quick");
+  const only = flag("only")?.split(",") as CaseName[] | undefined;
+  for (const name of only ?? []) {
+    if (!CASES.includes(name)) {
+      console.error(`bench: unknown case ${JSON.stringify(name)}`);
+      return 2;
+    }
+  }
+  const tmp = Deno.makeTempDirSync({ prefix: "subproc-bench-" });
+  const outPath = flag("out") ??
+    (quick ? `${tmp}/BENCHMARKS.quick.md` : `${root}BENCHMARKS.md`);
+  const all = params(quick);
+  const machineLines = machine();
+  const { peers, notes } = Deno.args.includes("--no-peers")
+    ? { peers: [], notes: ["Peers skipped (`--no-peers`)."] }
+    : await findPeers();
+  const denoArgv = [Deno.execPath(), "run", "-A", `${benchDir}deno_cases.ts`];
+  const outputs: CaseOutput[] = [];
+  const log = (text: string) =>
+    console.error(
+      `bench: ${((performance.now() - started) / 1000).toFixed(1)} s ${text}`,
+    );
+  const captureFile = `${tmp}/capture.bin`;
+  let failed = false;
+  const saved = flag("from-json");
+  if (saved) {
+    outputs.push(...JSON.parse(Deno.readTextFileSync(saved)) as CaseOutput[]);
+    notes.push(`Rendered from samples saved in ${saved}.`);
+  }
+  try {
+    for (const name of saved ? [] : only ?? CASES) {
+      let p = all[name] as Record<string, unknown>;
+      if (name === "capture") {
+        await makeCaptureFile(captureFile, p.mib as number);
+        p = { ...p, file: captureFile };
+      }
+      log(`${name}…`);
+      try {
+        if (name === "memory") {
+          for (let i = 0; i < (p.runs as number); i++) {
+            for (const variant of i % 2 ? ["spawn", "raw"] : ["raw", "spawn"]) {
+              outputs.push(
+                await runCase(denoArgv, "memory", {
+                  children: p.children,
+                  variant,
+                }),
+              );
+            }
+          }
+        } else if (quick) {
+          // Precision doesn't matter here: run the runtimes side by side,
+          // each with its own `hold` (the timeout case counts and ends
+          // `sleep HOLD` processes).
+          const own = () =>
+            name === "timeout"
+              ? {
+                ...p,
+                hold: holdSeconds(Math.floor(Number(p.hold) * 10) / 10),
+              }
+              : p;
+          const [first, ...rest] = await Promise.all([
+            runCase(denoArgv, name, own()),
+            ...peers.map((peer) => runPeers([peer], name, own())),
+          ]);
+          outputs.push(first as CaseOutput, ...(rest as CaseOutput[][]).flat());
+        } else {
+          outputs.push(await runCase(denoArgv, name, p));
+          outputs.push(...await runPeers(peers, name, p));
+        }
+      } catch (error) {
+        failed = true;
+        console.error(`bench: case ${name} failed: ${error}`);
+        notes.push(`Case ${name} failed: ${String(error).split("\n")[0]}`);
+      }
+    }
+  } finally {
+    try {
+      Deno.removeSync(captureFile);
+    } catch {
+      // not made: no capture case in this run
+    }
+  }
+
+  machineLines.push(
+    `load average at the end: ${
+      Deno.loadavg().map((x) => x.toFixed(2)).join(", ")
+    }`,
+  );
+  const reaper = Number(Deno.env.get("SUBPROC_BENCH_REAPER") ?? 0);
+  const leftovers = [
+    ...childrenOf(Deno.pid),
+    ...(reaper > 0 ? childrenOf(reaper) : []),
+  ];
+  for (const out of outputs) {
+    for (const note of out.notes) if (!notes.includes(note)) notes.push(note);
+  }
+  const data = collect(outputs);
+  const goalList = goals(data);
+  const versions = [
+    `subproc ${
+      JSON.parse(Deno.readTextFileSync(`${root}deno.json`)).version
+    } (git ${await gitHead()})`,
+    `deno ${Deno.version.deno} (V8 ${Deno.version.v8})`,
+    ...peers.map((p) => p.version),
+    packageVersion("execa"),
+    packageVersion("tree-kill"),
+  ];
+  const report = renderReport(
+    {
+      quick,
+      date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      command: `deno task bench${
+        Deno.args.length ? " " + Deno.args.join(" ") : ""
+      }`,
+      machine: machineLines,
+      versions,
+      notes,
+      leftovers,
+      wallSeconds: (performance.now() - started) / 1000,
+    },
+    data,
+    goalList,
+  );
+  Deno.writeTextFileSync(outPath, report);
+  const readme = flag("readme");
+  if (readme) {
+    Deno.writeTextFileSync(readme, readmeSection(goalList, data, quick));
+  }
+  const json = flag("json");
+  if (json) Deno.writeTextFileSync(json, JSON.stringify(outputs));
+  console.log(goalTable(goalList));
+  log(`wrote ${outPath}`);
+  if (leftovers.length > 0) {
+    console.error(`bench: leftover processes: ${leftovers.join(", ")}`);
+    return 1;
+  }
+  return failed ? 1 : 0;
+}
+
+async function gitHead(): Promise<string> {
+  try {
+    const out = await run(["git", "rev-parse", "--short", "HEAD"], {
+      capture: true,
+      cwd: root,
+    });
+    const dirty = await run(["git", "status", "--porcelain", "src", "mod.ts"], {
+      capture: true,
+      cwd: root,
+    });
+    return out.stdout.trim() + (dirty.stdout.trim() ? ", src/ modified" : "");
+  } catch {
+    return "unknown";
+  }
+}
+
+if (import.meta.main) Deno.exit(await main());
