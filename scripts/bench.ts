@@ -237,9 +237,13 @@ async function main(): Promise<number> {
     {
       quick,
       date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-      command: `deno task bench${
-        Deno.args.length ? " " + Deno.args.join(" ") : ""
-      }`,
+      // Only what changes the measurement (not where the output goes).
+      command: [
+        "deno task bench",
+        ...Deno.args.filter((a) =>
+          a === "--quick" || a === "--no-peers" || a.startsWith("--only=")
+        ),
+      ].join(" "),
       machine: machineLines,
       versions,
       notes,
