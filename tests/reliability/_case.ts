@@ -139,7 +139,7 @@ export interface CaseSpec {
    * A known, reported problem that makes the case's assertions fail (say
    * which and why). The failure is then recorded as "known issue" and does
    * not fail the test run; processes and fds left still do. When the
-   * assertions pass after all, the row says the issue no longer shows.
+   * assertions pass after all, the row says the issue did not show.
    */
   readonly knownIssue?: string | false;
 }
@@ -193,8 +193,7 @@ export function reliabilityCase(
         observed.replace(/^FAILED: /, "")
       }`;
     } else if (spec.knownIssue) {
-      observed =
-        `${observed} (known issue no longer shows: ${spec.knownIssue})`;
+      observed = `${observed} (its known issue did not show this time)`;
     }
     const ok = failure === undefined && left.length === 0 && !fdsLeft;
     const record: CaseRecord = {

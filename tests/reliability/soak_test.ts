@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import process from "node:process";
+import { runtime } from "../_helpers.ts";
 import { emit, fdCount, reliabilityCase, rssMiB } from "./_case.ts";
 import { runLoad } from "./_load.ts";
 
@@ -54,7 +55,7 @@ reliabilityCase(
       assert.deepEqual(result.wrong.slice(0, 10), [], "wrong results");
       samples.push(sample(started, children));
     }
-    emit({ kind: "soak", minutes, samples });
+    emit({ kind: "soak", minutes, samples, runtime });
     const first = samples[1] ?? samples[0]!;
     const last = samples[samples.length - 1]!;
     const maxRss = Math.max(...samples.map((s) => s.rssMiB));
