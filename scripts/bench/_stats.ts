@@ -131,13 +131,20 @@ function median(xs: number[]): number {
   return quantile(xs.sort((a, b) => a - b), 0.5);
 }
 
-function resample(xs: readonly number[]): number[] {
-  const out = new Array<number>(xs.length);
+/** Median of a random resample (with replacement) of `xs`. */
+function resampledMedian(xs: readonly number[], scratch: Float64Array): number {
   for (let i = 0; i < xs.length; i++) {
-    out[i] = xs[Math.floor(Math.random() * xs.length)]!;
+    scratch[i] = xs[Math.floor(Math.random() * xs.length)]!;
   }
-  return out;
+  scratch.sort();
+  const mid = (xs.length - 1) / 2;
+  return (scratch[Math.floor(mid)]! + scratch[Math.ceil(mid)]!) / 2;
 }
+
+const ratioCache = new WeakMap<
+  readonly number[],
+  WeakMap<readonly number[], { ratio: number; low: number; high: number }>
+>();
 
 /**
  * `median(a) / median(b)` and its 95 % bootstrap interval (percentile
@@ -146,18 +153,27 @@ function resample(xs: readonly number[]): number[] {
 export function ratioOfMedians(
   a: readonly number[],
   b: readonly number[],
-  rounds = 1000,
+  rounds = 500,
 ): { ratio: number; low: number; high: number } {
+  const cached = ratioCache.get(a)?.get(b);
+  if (cached) return cached;
   const ratio = median([...a]) / median([...b]);
-  if (a.length < 5 || b.length < 5) return { ratio, low: NaN, high: NaN };
-  const ratios: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    ratios.push(median(resample(a)) / median(resample(b)));
+  let result = { ratio, low: NaN, high: NaN };
+  if (a.length >= 5 && b.length >= 5) {
+    const sa = new Float64Array(a.length);
+    const sb = new Float64Array(b.length);
+    const ratios: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      ratios.push(resampledMedian(a, sa) / resampledMedian(b, sb));
+    }
+    ratios.sort((x, y) => x - y);
+    result = {
+      ratio,
+      low: quantile(ratios, 0.025),
+      high: quantile(ratios, 0.975),
+    };
   }
-  ratios.sort((x, y) => x - y);
-  return {
-    ratio,
-    low: quantile(ratios, 0.025),
-    high: quantile(ratios, 0.975),
-  };
+  if (!ratioCache.has(a)) ratioCache.set(a, new WeakMap());
+  ratioCache.get(a)!.set(b, result);
+  return result;
 }
