@@ -12,9 +12,10 @@
  * - run batch files (`start` would hand them to a second `cmd.exe`, which
  *   would parse the arguments again), or carry a line break in an argument:
  *   both are refused with a `RangeError` (see `cmd_escape.ts`);
- * - give us the program's PID directly: it is found afterwards as the child
- *   of that `cmd.exe` (Toolhelp32 with FFI, else one PowerShell CIM query,
- *   ~1 s); a program that exits before that can't be found;
+ * - give us the program's PID directly: it is found afterwards, by its file
+ *   name, among the processes that `cmd.exe` started (Toolhelp32 with FFI,
+ *   else one PowerShell CIM query, ~1 s); a program that exits before that
+ *   can't be found, and two copies started at once could be mixed up;
  * - break away from a job that the *parent* runs in (a CI agent's): it is
  *   in there like us;
  * - leave our console: the program runs on it, hidden, with Ctrl-C ignored
