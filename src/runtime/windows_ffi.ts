@@ -77,7 +77,7 @@ import {
   signalChild,
 } from "../os/windows/own_children.ts";
 import { openProcess } from "../os/windows/process_table.ts";
-import { TERMINATED_EXIT_CODE } from "../os/windows/signals.ts";
+import { TERMINATED_EXIT_CODE, windowsAction } from "../os/windows/signals.ts";
 import { spawnThroughStartShim } from "../os/windows/start_shim.ts";
 import type { ExitStatus } from "../types.ts";
 import {
@@ -142,7 +142,7 @@ export function windowsBackend(
       }
       const handle = base.spawn({ ...request, newSession: ownGroup });
       const brokeAway = w.breakawayFromJob === "try" ? false : undefined;
-      if (k === null) return { ...handle, brokeAway };
+      if (k === null) return terminateOnly(handle, brokeAway);
       return adopt(k, handle, request, brokeAway);
     },
   };
@@ -360,6 +360,34 @@ function ffiHandle(
     unref(): void {
       if (refd && !exited) callback.unref();
       refd = false;
+    },
+  };
+}
+
+/**
+ * Without FFI nothing can ask a process (no CTRL_BREAK): every signal that
+ * does anything ends it through the runtime (`TerminateProcess`), as the
+ * table in `signals.ts` says, and its status then reports SIGKILL.
+ */
+function terminateOnly(
+  handle: ChildHandle,
+  brokeAway: boolean | undefined,
+): ChildHandle {
+  const child = { asked: undefined, ended: false };
+  let exited = false;
+  const status = handle.status.then((s) => {
+    exited = true;
+    return s.code === null ? s : exitStatusOf(child, s.code);
+  });
+  return {
+    ...handle,
+    status,
+    brokeAway,
+    kill(signal): boolean {
+      if (windowsAction(signal) === "nothing") return !exited;
+      if (exited) return false;
+      child.ended = true;
+      return handle.kill("SIGKILL");
     },
   };
 }

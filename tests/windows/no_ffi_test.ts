@@ -1,0 +1,31 @@
+/**
+ * Without `--allow-ffi`: children come from the runtime's own spawn, every
+ * signal that does anything ends the process (the status says SIGKILL),
+ * `breakawayFromJob: "try"` starts normally and says so, and `true` fails
+ * with an error that names `--allow-ffi`.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { runFixture, windowsOnly } from "./_helpers.ts";
+
+test(
+  "without --allow-ffi: signals end the child, breakaway says what is missing",
+  windowsOnly,
+  async () => {
+    const report = await runFixture("no_ffi.ts", [], { ffi: false }).report;
+    assert.equal(report.alive, true);
+    assert.equal(report.killed, true);
+    assert.deepEqual(report.status, {
+      code: null,
+      signal: "SIGKILL",
+      success: false,
+    });
+    assert.equal(report.aliveAfter, false);
+    assert.equal(report.tryBrokeAway, false);
+    assert.match(
+      String(report.breakaway),
+      /^PermissionDeniedError: .*breakawayFromJob: true.*CreateProcessW.*--allow-ffi/,
+    );
+  },
+);
