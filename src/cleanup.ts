@@ -14,7 +14,7 @@
 
 import process from "node:process";
 import { canOpenFds } from "./fds.ts";
-import { signalNumber } from "./signals.ts";
+import { reraise } from "./reraise.ts";
 import type { Signal } from "./types.ts";
 
 /** A child the hooks may stop. `terminateNow` must be synchronous. */
@@ -48,27 +48,7 @@ function onSignal(signal: string): void {
   if (process.listenerCount(sig) > 1) return;
   terminateAll("SIGTERM");
   uninstall();
-  dieOf(sig);
-}
-
-/** How long a re-raised signal may take before we try again, then exit. */
-const RERAISE_RETRY_MS = 100;
-
-/**
- * Re-raises `signal` with our listener gone, so the process dies of it as it
- * would have. Deno releases its handler asynchronously: a signal re-raised
- * at once can land while the handler is still there and be swallowed (seen
- * under load). So retry once, then exit with 128 + N as the signal would.
- */
-function dieOf(signal: Signal): void {
-  process.kill(process.pid, signal);
-  setTimeout(() => {
-    process.kill(process.pid, signal);
-    setTimeout(
-      () => process.exit(128 + (signalNumber(signal) ?? 0)),
-      RERAISE_RETRY_MS,
-    );
-  }, RERAISE_RETRY_MS);
+  reraise(sig).then((code) => process.exit(code));
 }
 
 function install(): void {

@@ -25,7 +25,7 @@ import { FORWARDED, SignalForwarder } from "./forward.ts";
 import { printError } from "./io.ts";
 import { stopLeftovers } from "./leftovers.ts";
 import { durationOption, signalOption } from "./options.ts";
-import { reraise } from "./reraise.ts";
+import { reraise } from "../reraise.ts";
 
 /** What `subproc run` was asked to do. */
 export interface RunRequest {
@@ -111,7 +111,7 @@ export async function runCmd(req: RunRequest): Promise<number> {
       (error) => printError(`subproc run: ${(error as Error).message}`),
     );
     forwarder.dispose();
-    return reraise(interrupt);
+    return await reraise(interrupt);
   }
   forwarder.dispose();
   if (child.timedOut) {
