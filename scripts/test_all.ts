@@ -177,7 +177,7 @@ const steps: Step[] = [
   },
   {
     name: "deno",
-    run: () => exec(deno, ["test", "-A", "--parallel", "tests/"]),
+    run: () => exec(deno, ["test", "-A", "tests/"]),
   },
   {
     name: "build-npm",
@@ -197,7 +197,10 @@ const steps: Step[] = [
     name: "node",
     run: () => exec(deno, ["run", "-A", "scripts/test_node.ts", ...nodes]),
   },
-  { name: "bun", run: () => exec(join(bin, "bun"), ["test", "tests/"]) },
+  {
+    name: "bun",
+    run: () => exec(join(bin, "bun"), ["test", "--timeout", "60000", "tests/"]),
+  },
   {
     name: "bench-quick",
     run: () => exec(deno, ["run", "-A", "scripts/bench.ts", "--quick"]),

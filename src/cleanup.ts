@@ -6,8 +6,13 @@
  * when it is the only listener we stop the children and re-raise the signal
  * with our listener removed: the process then dies of it as it would have.
  * When the program has listeners of its own, it decides whether to exit, and
- * the `exit` hook stops the children if it does. Listeners are installed
- * only while a child is registered.
+ * the `exit` hook stops the children if it does.
+ *
+ * The listeners are installed with the first child and stay: removing them
+ * when the last child ends races with a signal already on its way (the
+ * runtime has caught it but not yet called a listener), which would then be
+ * swallowed — seen with Bun when a terminal hangup killed the child and the
+ * parent at once. With no child left, our listener only re-raises.
  *
  * @module
  */
@@ -26,8 +31,6 @@ const live = new Set<Cleanable>();
 const SIGNALS: readonly Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 let installed = false;
 let everInstalled = false;
-/** Spawns under way that installed the hooks ahead of their child. */
-let holds = 0;
 
 function terminateAll(signal: Signal): void {
   for (const child of [...live]) {
@@ -72,34 +75,22 @@ function uninstall(): void {
   for (const sig of SIGNALS) process.off(sig, onSignal);
 }
 
-function uninstallIfIdle(): void {
-  if (live.size === 0 && holds === 0) uninstall();
-}
-
 /**
  * Installs the hooks ahead of a spawn, so that no child ever runs without
- * them; call the returned function once the child is registered, or the
- * spawn failed. Returns `null` (installing nothing) when the first install
+ * them. Returns `false` (installing nothing) when the first install
  * can't have the two descriptors it needs: Deno's first signal listener
  * opens a socket pair, and Deno 2.x panics — killing this process and
  * orphaning the child it just started — when there is no descriptor for it.
  */
-export function holdCleanupHooks(): (() => void) | null {
-  if (!everInstalled && !canOpenFds(2)) return null;
-  holds++;
+export function installCleanupHooks(): boolean {
+  if (!everInstalled && !canOpenFds(2)) return false;
   install();
-  return () => {
-    holds--;
-    uninstallIfIdle();
-  };
+  return true;
 }
 
 /** Registers `child` until the returned function is called. */
 export function registerForCleanup(child: Cleanable): () => void {
   live.add(child);
   install();
-  return () => {
-    live.delete(child);
-    uninstallIfIdle();
-  };
+  return () => live.delete(child);
 }

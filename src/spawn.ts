@@ -5,7 +5,7 @@
  */
 
 import process from "node:process";
-import { holdCleanupHooks, registerForCleanup } from "./cleanup.ts";
+import { installCleanupHooks, registerForCleanup } from "./cleanup.ts";
 import { Collector, drainWithin } from "./collect.ts";
 import {
   BreakawayDeniedError,
@@ -467,39 +467,34 @@ export function spawnWithPlan(
 ): ChildProcess {
   const line = commandLine(cmd, plan);
   // The exit hooks go in before the child starts: installing them can fail
-  // (see holdCleanupHooks), and a child must not be left running then.
-  const release = plan.cleanup ? holdCleanupHooks() : () => {};
-  if (release === null) {
+  // (see installCleanupHooks), and a child must not be left running then.
+  if (plan.cleanup && !installCleanupHooks()) {
     throw spawnError(cmd, new SpawnFailure("EMFILE", undefined));
   }
+  let handle: ChildHandle;
   try {
-    let handle: ChildHandle;
-    try {
-      handle = backend.spawn({
-        file: line[0]!,
-        args: line.slice(1),
-        cwd: plan.cwd,
-        env: plan.env,
-        clearEnv: plan.clearEnv,
-        stdin: plan.stdin,
-        stdout: plan.stdout,
-        stderr: plan.stderr,
-        newSession: plan.newSession,
-        killOnParentExit: plan.killOnParentExit,
-        windows: {
-          breakawayFromJob: plan.breakawayFromJob,
-          hide: plan.hide,
-          detached: plan.detached ?? false,
-        },
-      });
-    } catch (error) {
-      if (error instanceof SpawnFailure) throw spawnError(cmd, error);
-      throw error;
-    }
-    return new ChildProcess(cmd, handle, plan);
-  } finally {
-    release();
+    handle = backend.spawn({
+      file: line[0]!,
+      args: line.slice(1),
+      cwd: plan.cwd,
+      env: plan.env,
+      clearEnv: plan.clearEnv,
+      stdin: plan.stdin,
+      stdout: plan.stdout,
+      stderr: plan.stderr,
+      newSession: plan.newSession,
+      killOnParentExit: plan.killOnParentExit,
+      windows: {
+        breakawayFromJob: plan.breakawayFromJob,
+        hide: plan.hide,
+        detached: plan.detached ?? false,
+      },
+    });
+  } catch (error) {
+    if (error instanceof SpawnFailure) throw spawnError(cmd, error);
+    throw error;
   }
+  return new ChildProcess(cmd, handle, plan);
 }
 
 /**

@@ -318,7 +318,12 @@ reliabilityCase(
     }).catch((e) => e);
     assert.ok(error instanceof MaxBufferError, String(error));
     assert.equal((error.stdout as Uint8Array).byteLength, 8 * MiB);
-    assert.equal(error.status?.signal, "SIGTERM");
+    // We send SIGTERM, then close our end of the pipe: a child blocked in
+    // write() may see either first.
+    assert.ok(
+      ["SIGTERM", "SIGPIPE"].includes(error.status?.signal),
+      String(error.status?.signal),
+    );
     assert.equal(alive(error.pid!), false);
     const grew = rssMiB() - rss;
     assertProcessWide(grew < 128, `RSS grew by ${grew} MiB`);
