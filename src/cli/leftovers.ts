@@ -7,10 +7,13 @@
  *
  * - the members of CMD's tree seen at the first signal that still run (same
  *   start time), and
- * - processes of our own process group that started no earlier than CMD
- *   and whose parent is an adopting ancestor — orphans of CMD's tree. A
- *   pipeline neighbour of ours has our parent (the shell) as parent and is
- *   not taken; neither is our own lineage.
+ * - processes of our own process group that started no earlier than CMD,
+ *   whose parent is an adopting ancestor, and whose environment holds the
+ *   token we gave CMD (`SUBPROC_RUN_TOKEN`) — orphans of CMD's tree. Without
+ *   the token, an orphan of an unrelated program that shares our group (a
+ *   CI runner, `make -j`, a test runner) would be taken. The environment is
+ *   read from `/proc`; where there is none (macOS), only the snapshot counts.
+ *   A pipeline neighbour and our own lineage are never taken.
  *
  * Each of them is stopped with its tree (`killTree`); a CMD that leads its
  * own group has that group stopped first.
@@ -18,6 +21,7 @@
  * @module
  */
 
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";
@@ -25,6 +29,19 @@ import { ownLineage } from "../safety.ts";
 import type { Subprocess } from "../spawn.ts";
 import { killTree } from "../tree.ts";
 import type { Signal } from "../types.ts";
+
+/** The variable that marks CMD and everything it starts. */
+export const RUN_TOKEN = "SUBPROC_RUN_TOKEN";
+
+/** `true` when `pid`'s environment holds `RUN_TOKEN=token`. */
+function carriesToken(pid: number, token: string): boolean {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, "latin1");
+    return environ.split("\0").includes(`${RUN_TOKEN}=${token}`);
+  } catch {
+    return false;
+  }
+}
 
 /** Ancestors that may have adopted CMD's orphans. */
 function adopters(lineage: ReadonlySet<number>): Set<number> {
@@ -42,11 +59,13 @@ function adopters(lineage: ReadonlySet<number>): Set<number> {
  * @param table The process table now.
  * @param snapshot CMD's tree at the first signal.
  * @param since CMD's start stamp (`ProcessInfo.startKey`).
+ * @param token The value of `RUN_TOKEN` in CMD's environment.
  */
 export function leftoverRoots(
   table: readonly ProcessInfo[],
   snapshot: readonly ProcessInfo[],
   since: number,
+  token: string,
 ): number[] {
   const lineage = ownLineage();
   const byPid = new Map(table.map((row) => [row.pid, row]));
@@ -63,7 +82,8 @@ export function leftoverRoots(
   for (const row of table) {
     if (
       !row.zombie && row.pgid === ourGroup && row.startKey >= since &&
-      !lineage.has(row.pid) && adopting.has(row.ppid)
+      !lineage.has(row.pid) && adopting.has(row.ppid) &&
+      carriesToken(row.pid, token)
     ) roots.add(row.pid);
   }
   return [...roots].filter((pid) => !roots.has(byPid.get(pid)!.ppid));
@@ -77,6 +97,7 @@ export async function stopLeftovers(
   child: Subprocess,
   snapshot: readonly ProcessInfo[],
   since: number,
+  token: string,
   signal: Signal,
   grace: number,
   onError: (error: unknown) => void,
@@ -86,7 +107,7 @@ export async function stopLeftovers(
   }
   let roots: number[];
   try {
-    roots = leftoverRoots(os.list(), snapshot, since);
+    roots = leftoverRoots(os.list(), snapshot, since, token);
   } catch (error) {
     onError(error); // a system whose process table we can't read
     return;

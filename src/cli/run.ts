@@ -23,7 +23,7 @@ import {
 } from "./exit_codes.ts";
 import { FORWARDED, SignalForwarder } from "./forward.ts";
 import { printError } from "./io.ts";
-import { stopLeftovers } from "./leftovers.ts";
+import { RUN_TOKEN, stopLeftovers } from "./leftovers.ts";
 import { durationOption, signalOption } from "./options.ts";
 import { reraise } from "../reraise.ts";
 
@@ -60,8 +60,9 @@ function startFailure(error: unknown): number {
   return RUN_FAILED;
 }
 
-function start(req: RunRequest): Subprocess {
+function start(req: RunRequest, token: string): Subprocess {
   return spawn([...req.cmd], {
+    env: { [RUN_TOKEN]: token },
     newSession: req.newSession,
     killOnParentExit: req.killOnParentExit,
     killSignal: req.signal,
@@ -89,8 +90,9 @@ function forwardable(signal: Signal | null): Signal | undefined {
 export async function runCmd(req: RunRequest): Promise<number> {
   const forwarder = new SignalForwarder();
   let child: Subprocess;
+  const token = crypto.randomUUID();
   try {
-    child = start(req);
+    child = start(req, token);
   } catch (error) {
     forwarder.dispose();
     return startFailure(error);
@@ -106,6 +108,7 @@ export async function runCmd(req: RunRequest): Promise<number> {
       child,
       forwarder.snapshot,
       since,
+      token,
       req.signal,
       req.grace,
       (error) => printError(`subproc run: ${(error as Error).message}`),

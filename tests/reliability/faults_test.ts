@@ -321,7 +321,7 @@ reliabilityCase(
     // We send SIGTERM, then close our end of the pipe: a child blocked in
     // write() may see either first.
     assert.ok(
-      ["SIGTERM", "SIGPIPE"].includes(error.status?.signal),
+      ["SIGTERM", "SIGPIPE"].includes(String(error.status?.signal)),
       String(error.status?.signal),
     );
     assert.equal(alive(error.pid!), false);
