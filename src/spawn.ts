@@ -21,7 +21,7 @@ import type { ProcessInfo } from "./os/types.ts";
 import { backend } from "./runtime/select.ts";
 import { type ChildHandle, SpawnFailure } from "./runtime/types.ts";
 import { validateSignal } from "./signals.ts";
-import { effectiveScope, stopChild, type StopTarget } from "./stop.ts";
+import { stopChild, type StopTarget } from "./stop.ts";
 import type {
   ExitStatus,
   Signal,
@@ -93,8 +93,9 @@ export interface Subprocess extends AsyncDisposable {
    * known to have ended: its PID may belong to another process by then. */
   kill(signal?: Signal): boolean;
   /** Stops the child: `signal`, then SIGKILL after `grace` ms, over `scope`
-   * (default: its group when it leads one, else its tree). Resolves with the
-   * final status once everything in scope is gone. */
+   * (default: its group and the subtrees that left it when it leads one,
+   * else its tree). Resolves with the final status once everything in scope
+   * is gone. Timeouts, aborts, `maxBuffer` and `await using` stop this way. */
   stop(options?: StopOptions): Promise<ExitStatus>;
   /** Lets the child keep the parent alive again after `unref()`. */
   ref(): void;
@@ -341,7 +342,7 @@ export class ChildProcess implements Subprocess, StopTarget {
         }`,
       );
     }
-    return await stopChild(this, effectiveScope(this, scope), signal, grace);
+    return await stopChild(this, scope, signal, grace);
   }
 
   ref(): void {

@@ -1,6 +1,7 @@
 /**
  * Stopping one child we started, by scope: the process, its group, or its
- * tree. Each sends the first signal, waits up to `grace`, then SIGKILLs what
+ * tree — by default, for a child that leads its own group, the group plus
+ * the subtrees that left it with `setsid` (else the tree). Each sends the first signal, waits up to `grace`, then SIGKILLs what
  * is left, and resolves with the child's final status.
  *
  * @module
@@ -8,7 +9,7 @@
 
 import { os } from "./os/select.ts";
 import type { ProcessInfo } from "./os/types.ts";
-import { stopTree } from "./tree.ts";
+import { collectTree, stopTree } from "./tree.ts";
 import type { ExitStatus, Signal, StopScope } from "./types.ts";
 import { KILL_WAIT_MS, pollUntil, settlesWithin } from "./wait.ts";
 
@@ -26,23 +27,26 @@ export interface StopTarget {
   kill(signal: Signal): boolean;
 }
 
-/** The scope actually used: `"group"` needs a child that leads its group. */
-export function effectiveScope(
-  target: StopTarget,
-  scope: StopScope | undefined,
-): StopScope {
-  if (scope === "process" || scope === "tree") return scope;
-  return target.pgid === undefined ? "tree" : "group";
-}
-
-/** Stops `target` within `scope`; resolves with its final status. */
+/**
+ * Stops `target` within `scope` (default: its group and the descendants that
+ * left it, for a child that leads its own group; else its tree); resolves
+ * with its final status.
+ */
 export async function stopChild(
   target: StopTarget,
-  scope: StopScope,
+  scope: StopScope | undefined,
   signal: Signal,
   grace: number,
 ): Promise<ExitStatus> {
-  if (scope === "tree") {
+  if (scope === undefined && target.pgid !== undefined) {
+    const escapees = escapedRoots(target, target.pgid);
+    await Promise.all([
+      stopGroup(target, target.pgid, signal, grace),
+      ...escapees.map((pid) => stopTree(pid, signal, grace)),
+    ]);
+    return await target.status;
+  }
+  if (scope === "tree" || (target.pgid === undefined && scope !== "process")) {
     if (!target.exited()) await stopTree(target.pid, signal, grace);
     return await target.status;
   }
@@ -51,6 +55,22 @@ export async function stopChild(
     return await target.status;
   }
   return await stopProcess(target, signal, grace);
+}
+
+/**
+ * The tops of the subtrees that left `target`'s group (`setsid`), which a
+ * group signal can't reach. None where the system has a tree stop of its own
+ * (Windows: the child's job already holds them), or once the child was
+ * reaped (its descendants lost their link to it).
+ */
+function escapedRoots(target: StopTarget, pgid: number): number[] {
+  if (os.stopTree || target.exited()) return [];
+  const rows = collectTree(os.list(), target.pid);
+  const outside = new Set(
+    rows.filter((row) => row.pgid !== pgid).map((row) => row.pid),
+  );
+  const byPid = new Map(rows.map((row) => [row.pid, row]));
+  return [...outside].filter((pid) => !outside.has(byPid.get(pid)!.ppid));
 }
 
 async function stopProcess(

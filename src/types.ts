@@ -166,8 +166,10 @@ export interface StopOptions {
   /** Milliseconds to wait after `signal` before `SIGKILL`.
    * @default {2000} (or the spawn's `grace`) */
   readonly grace?: number;
-  /** What to stop. Only for `Subprocess.stop()`.
-   * @default {"group"} for a child that leads its own group, else `"tree"` */
+  /** What to stop. Only for `Subprocess.stop()`. Left out: for a child that
+   * leads its own group, the group *and* the subtrees that left it with
+   * `setsid` (a group signal can't reach those); else the tree.
+   * @default {undefined} (group + escapees, or tree) */
   readonly scope?: StopScope;
 }
 

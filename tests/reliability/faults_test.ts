@@ -204,8 +204,6 @@ reliabilityCase(
     expected:
       "run({timeout}), run({signal}) and stop()/asyncDispose of a child with its own group end the escapee too; nothing left",
     skip: posix,
-    knownIssue:
-      "the group scope (run()'s timeout and abort; stop()'s default, and so asyncDispose, for a child that leads its group) signals the process group only, which a descendant leaves with setsid(); stop({ scope: \"tree\" }) reaches it (reported)",
   },
   async () => {
     const survivors: string[] = [];
