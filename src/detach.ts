@@ -6,6 +6,7 @@
 
 import { AlreadyRunningError } from "./errors.ts";
 import { Pidfile } from "./pidfile.ts";
+import { withPidfileLock } from "./pidfile_lock.ts";
 import { spawnWithPlan } from "./spawn.ts";
 import type { StdioOption, WindowsOptions } from "./types.ts";
 import {
@@ -134,29 +135,37 @@ export async function detach(
     newSession: true,
     cleanup: false,
   });
-  const running = pidfile?.read() ?? null;
-  if (pidfile && running !== null) {
-    throw new AlreadyRunningError(
-      `Cannot start ${JSON.stringify(args[0])}: the pidfile ${
-        JSON.stringify(pidfile.path)
-      } names process ${running}, which is running`,
-      { cmd: args, pid: running },
-    );
-  }
-  // Breakaway is what lets it outlive our job on Windows: try it by default.
-  const child = spawnWithPlan(args, {
-    ...plan,
-    detached: true,
-    breakawayFromJob: opts.windows?.breakawayFromJob ?? "try",
-  });
-  child.unref();
-  try {
-    pidfile?.write(child.pid);
-  } catch (error) {
-    // Nothing may be half-started: without its pidfile the program is lost.
-    await child.stop({ scope: "group", grace: 1000 });
-    throw error;
-  }
+  const start = async () => {
+    const running = pidfile?.read() ?? null;
+    if (pidfile && running !== null) {
+      throw new AlreadyRunningError(
+        `Cannot start ${JSON.stringify(args[0])}: the pidfile ${
+          JSON.stringify(pidfile.path)
+        } names process ${running}, which is running`,
+        { cmd: args, pid: running },
+      );
+    }
+    // Breakaway is what lets it outlive our job on Windows: try it by default.
+    const child = spawnWithPlan(args, {
+      ...plan,
+      detached: true,
+      breakawayFromJob: opts.windows?.breakawayFromJob ?? "try",
+    });
+    child.unref();
+    try {
+      pidfile?.write(child.pid);
+    } catch (error) {
+      // Nothing may be half-started: without its pidfile the program is lost.
+      await child.stop({ scope: "group", grace: 1000 });
+      throw error;
+    }
+    return child;
+  };
+  // A lock from "is it running?" to "written": concurrent starts with one
+  // pidfile would otherwise all start, and the pidfile name only the last.
+  const child = pidfile
+    ? await withPidfileLock(pidfile.path, start)
+    : await start();
   return {
     pid: child.pid,
     pgid: child.pid,

@@ -319,8 +319,6 @@ reliabilityCase(
     expected:
       "exactly one starts; the others get AlreadyRunningError; the pidfile names the one that runs",
     skip: posix,
-    knownIssue:
-      "detach({ pidfile }) reads the pidfile, starts, then writes it, with no lock in between: concurrent starts all succeed and the pidfile names only the last (reported)",
   },
   () =>
     inTempDir(async (dir) => {
