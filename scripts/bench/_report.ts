@@ -652,13 +652,11 @@ const ANALYSIS =
   idle time; A/B variants of the raw call find it:
 - **Exit hooks** (\`cleanup: true\`, the default): while a child runs we listen
   for SIGINT, SIGTERM and SIGHUP (and \`exit\`) so that the child is stopped
-  if the parent is interrupted. Binding and unbinding three signal handlers
-  per child costs 2–4 % of a spawn of \`/bin/true\` on a quiet machine (Deno:
-  \`op_signal_bind\`/close; Node: libuv signal handles); the
-  \`run(cmd, {cleanup: false})\` rows show the rest. Keeping the handlers
-  bound between children would save it, but a program that re-raises a signal
-  to die of it (our CLI does) would then meet our handler instead of the
-  default action; we keep the semantics.
+  if the parent is interrupted. The listeners are installed with the first
+  child and kept, so they cost nothing per call; the
+  \`run(cmd, {cleanup: false})\` rows check it. (Until commit 00b7ea6 they
+  were bound and unbound for every child, which cost 2–4 % of a spawn of
+  \`/bin/true\`.)
 - **Web streams for captured output**: \`stdout\`/\`stderr\` are web
   \`ReadableStream\`s. On Node, \`Readable.toWeb()\` for two pipes costs
   ~5 % of a captured spawn of \`/bin/true\`; Deno's own \`output()\` reads a
@@ -667,12 +665,14 @@ const ANALYSIS =
   and Bun it costs a few % (and Bun's results swing widely from run to run).
 - **New session**: the child's start time is read from \`/proc/PID/stat\`
   right after the spawn (while the PID can't be reused yet), so that the group
-  is never signalled after its id was recycled; plus the exit hooks. Deno's
-  \`detached: true\` itself costs twice a plain spawn (it has to fork and call
-  \`setsid()\` instead of using \`posix_spawn\`), for the raw call as well.
+  is never signalled after its id was recycled. Deno's \`detached: true\`
+  itself costs about twice a plain spawn, for the raw call as well: to call
+  \`setsid()\` it forks the whole process (strace: \`clone\`) where a plain
+  spawn uses \`posix_spawn\`'s vfork-style \`clone3\`.
 - **\`detach()\`** writes its pidfile through a temp file, \`fsync\` and
-  \`rename\`; the \`fsync\` alone is nearly all the difference to the raw
-  spawn (compare the row that adds it to the raw call).
+  \`rename\`, after checking — under a lock beside the pidfile — that no
+  live process holds it, and reads the child's start time; the row that adds
+  the \`fsync\` to the raw call shows its share (it depends on the disk).
 - **Fixed while benchmarking**: the Node backend copied \`process.env\` for
   every spawn (~2 %); \`run\` set and cleared a 500 ms drain timer per call
   even when there was nothing left to drain (2–4 % on Deno); a stop polled
@@ -774,9 +774,9 @@ export function readmeSection(
     "| --- | --- | --- | --- | --- |",
     ...rows,
     "",
-    `Where the gap comes from: the exit hooks — while a child runs, subproc listens for SIGINT, SIGTERM and SIGHUP so that it can stop the child if the parent is interrupted (\`run\` vs the raw call, with and without them: ${
+    `Where the rest goes: captured output is read through web streams (the public \`stdout\`/\`stderr\` type), which costs a few % per call more than the runtimes' own collectors; a new session also reads the child's start time from \`/proc\` (so that its group is never signalled after the id was recycled); \`detach()\` \`fsync\`s its pidfile and checks, under a lock, that no live process holds it. The exit hooks (\`cleanup\`) are installed once and kept, so they cost nothing per call (\`run\` vs the raw call, with and without them: ${
       hooks.join(", ")
-    }); captured output goes through web streams (the public \`stdout\`/\`stderr\` type), which costs a few % more per call than the runtimes' own collectors; a new session also reads the leader's start time from \`/proc\` (to never signal a recycled group). \`detach()\` \`fsync\`s its pidfile, which is most of its time. See the notes in BENCHMARKS.md.`,
+    }). Profiles and causes: BENCHMARKS.md.`,
     "",
     "Reproduce (about 7 minutes; the peers need Node, Bun and Python 3, and subproc on Node needs the npm build):",
     "",
