@@ -661,11 +661,15 @@ const ANALYSIS =
   \`ReadableStream\`s. On Node, \`Readable.toWeb()\` for two pipes costs
   ~5 % of a captured spawn of \`/bin/true\`; Deno's own \`output()\` reads a
   pipe with one internal read-all operation, we read it chunk by chunk
-  (~4 %). For 256 MiB the chunked read costs Deno nothing measurable; on Node
-  and Bun it costs a few % (and Bun's results swing widely from run to run).
+  (~4 %). For 256 MiB the chunked read costs Deno and Node little; on Bun,
+  \`Readable.toWeb()\` takes ~1.7× the time of Bun's own \`data\` events
+  (and Bun's times swing 3–10× between repetitions). Collecting from the
+  runtime's own streams when nobody reads \`stdout\` would remove this; it
+  needs a second collection path in each backend.
 - **New session**: the child's start time is read from \`/proc/PID/stat\`
   right after the spawn (while the PID can't be reused yet), so that the group
-  is never signalled after its id was recycled. Deno's \`detached: true\`
+  is never signalled after its id was recycled (7 µs on Node and Deno; on
+  Bun ~30 µs, ~5 % of a spawn, as the child is still starting). Deno's \`detached: true\`
   itself costs about twice a plain spawn, for the raw call as well: to call
   \`setsid()\` it forks the whole process (strace: \`clone\`) where a plain
   spawn uses \`posix_spawn\`'s vfork-style \`clone3\`.
@@ -776,7 +780,7 @@ export function readmeSection(
     "",
     `Where the rest goes: captured output is read through web streams (the public \`stdout\`/\`stderr\` type), which costs a few % per call more than the runtimes' own collectors; a new session also reads the child's start time from \`/proc\` (so that its group is never signalled after the id was recycled); \`detach()\` \`fsync\`s its pidfile and checks, under a lock, that no live process holds it. The exit hooks (\`cleanup\`) are installed once and kept, so they cost nothing per call (\`run\` vs the raw call, with and without them: ${
       hooks.join(", ")
-    }). Profiles and causes: BENCHMARKS.md.`,
+    }). Bun pays more for both: its \`Readable.toWeb()\` reads 256 MiB in ~1.7× the time of its own \`data\` events, and reading a child's \`/proc\` entry right after the spawn takes ~30 µs there (~5 % of a spawn). Profiles and causes: BENCHMARKS.md.`,
     "",
     "Reproduce (about 6 minutes; the peers need Node, Bun and Python 3, and subproc on Node needs the npm build):",
     "",
