@@ -9,7 +9,8 @@
  * Options: `--quick`; `--only=spawn,tree` (cases: spawn session detach tree
  * capture timeout memory); `--no-peers` (Deno alone); `--out=FILE`;
  * `--readme=FILE` (also write the README section); `--json=FILE` (save the
- * raw samples); `--from-json=FILE` (measure nothing: render saved samples).
+ * raw samples and the run's machine, versions and notes); `--from-json=FILE`
+ * (measure nothing: render a saved run again).
  *
  * Each case runs in a fresh process: the Deno side in
  * `scripts/bench/deno_cases.ts`, the peers through `scripts/compare.ts`.
@@ -30,6 +31,7 @@ import {
   goalTable,
   readmeSection,
   renderReport,
+  type RunInfo,
 } from "./bench/_report.ts";
 import type { CaseOutput } from "./bench/_stats.ts";
 import { findPeers, makeCaptureFile, runCase, runPeers } from "./compare.ts";
@@ -151,9 +153,16 @@ async function main(): Promise<number> {
   const captureFile = `${tmp}/capture.bin`;
   let failed = false;
   const saved = flag("from-json");
+  let savedInfo: RunInfo | undefined;
   if (saved) {
-    outputs.push(...JSON.parse(Deno.readTextFileSync(saved)) as CaseOutput[]);
-    notes.push(`Rendered from samples saved in ${saved}.`);
+    const json = JSON.parse(Deno.readTextFileSync(saved)) as
+      | CaseOutput[]
+      | { info: RunInfo; outputs: CaseOutput[] };
+    if (Array.isArray(json)) outputs.push(...json);
+    else {
+      outputs.push(...json.outputs);
+      savedInfo = json.info;
+    }
   }
   try {
     for (const name of saved ? [] : only ?? CASES) {
@@ -233,8 +242,15 @@ async function main(): Promise<number> {
     packageVersion("execa"),
     packageVersion("tree-kill"),
   ];
-  const report = renderReport(
-    {
+  const info: RunInfo = savedInfo
+    ? {
+      ...savedInfo,
+      notes: [
+        ...savedInfo.notes,
+        "Rendered again from the samples saved by that run (`--json`, then `--from-json`).",
+      ],
+    }
+    : {
       quick,
       date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
       // Only what changes the measurement (not where the output goes).
@@ -249,17 +265,15 @@ async function main(): Promise<number> {
       notes,
       leftovers,
       wallSeconds: (performance.now() - started) / 1000,
-    },
-    data,
-    goalList,
-  );
+    };
+  const report = renderReport(info, data, goalList);
   Deno.writeTextFileSync(outPath, report);
   const readme = flag("readme");
   if (readme) {
     Deno.writeTextFileSync(readme, readmeSection(goalList, data, quick));
   }
   const json = flag("json");
-  if (json) Deno.writeTextFileSync(json, JSON.stringify(outputs));
+  if (json) Deno.writeTextFileSync(json, JSON.stringify({ info, outputs }));
   console.log(goalTable(goalList));
   log(`wrote ${outPath}`);
   if (leftovers.length > 0) {
