@@ -20,9 +20,24 @@ import { parseArgs } from "node:util";
 const root = new URL("..", import.meta.url).pathname;
 const bin = join(root, "node_modules/.bin");
 const deno = Deno.execPath();
-/** The machine's own Node (the one that runs npm), then the pinned ones. */
+/** The machine's own Node: the first on PATH outside any node_modules (npm
+ * puts node_modules/.bin, where `node` is the pinned Node 22, first). */
+function machineNode(): string {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    if (dir.includes("node_modules")) continue;
+    try {
+      Deno.statSync(join(dir, "node"));
+      return join(dir, "node");
+    } catch {
+      // not here
+    }
+  }
+  return "/usr/bin/node";
+}
+
+/** The machine's own Node, then the pinned ones. */
 const nodes = [
-  process.env.npm_node_execpath ?? "/usr/bin/node",
+  machineNode(),
   join(root, "node_modules/node22/bin/node"),
   join(root, "node_modules/node24/bin/node"),
 ];

@@ -167,8 +167,10 @@ reliabilityCase(
       assert.equal(file.read(), second.pid);
       await killTree(second.pid, { grace: 1000 });
       await allGone([second.pid]);
-      // A zombie (exited, never reaped) counts as dead.
-      const parent = spawn(["sh", "-c", "sleep 0 & echo $!; exec sleep 30"], {
+      // A zombie (exited, never reaped) counts as dead. The child outlives
+      // the exec, so its parent is then `sleep 30`, which never reaps it (a
+      // `sleep 0` could end first and be reaped by the shell).
+      const parent = spawn(["sh", "-c", "sleep 0.3 & echo $!; exec sleep 30"], {
         stdout: "pipe",
       });
       const reader = parent.stdout!.getReader();
