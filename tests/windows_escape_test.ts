@@ -19,6 +19,7 @@ import {
   quoteArg,
   quoteProgram,
 } from "../src/os/windows/msvcrt_quote.ts";
+import { batchParams } from "./_batch_params.ts";
 import { HOSTILE } from "./windows/_hostile.ts";
 
 test("quoteArg() round-trips every hostile string through the MSVCRT rules", () => {
@@ -161,27 +162,6 @@ test("escapeCmdText() escapes every metacharacter and defuses %", () => {
   assert.equal(escapeCmdText("%PATH%", "x"), "%%cd:~,%PATH%%cd:~,%");
   assert.throws(() => escapeCmdText("a\nb", "cmd[3]"), /cmd\[3\]/);
 });
-
-/** Splits a batch script's parameters as cmd.exe does for %1, %2, … */
-function batchParams(text: string): string[] {
-  const params: string[] = [];
-  let current = "";
-  let quoted = false;
-  let started = false;
-  for (const ch of text) {
-    if (!quoted && " \t,;=".includes(ch)) {
-      if (started) params.push(current);
-      current = "";
-      started = false;
-      continue;
-    }
-    if (ch === '"') quoted = !quoted;
-    current += ch;
-    started = true;
-  }
-  if (started) params.push(current);
-  return params;
-}
 
 test("batchCommandLine() keeps every argument one inert parameter", () => {
   const script = "C:\\dir with space\\b.bat";

@@ -32,6 +32,7 @@ import {
   batchCommandLine,
   startShimCommandLine,
 } from "../../src/os/windows/cmd_escape.ts";
+import { batchParams } from "../_batch_params.ts";
 import { FULL, prng, reliabilityCase } from "./_case.ts";
 import { KNOWN_TEMPLATES, randomString } from "./_hostile.ts";
 
@@ -142,27 +143,6 @@ function msvcrtSplit(line: string): string[] {
     }
     argv.push(arg);
   }
-}
-
-/** A batch script's parameters: split at unquoted delimiters. */
-function batchParams(text: string): string[] {
-  const params: string[] = [];
-  let current = "";
-  let quoted = false;
-  let started = false;
-  for (const ch of text) {
-    if (!quoted && " \t,;=".includes(ch)) {
-      if (started) params.push(current);
-      current = "";
-      started = false;
-      continue;
-    }
-    if (ch === '"') quoted = !quoted;
-    current += ch;
-    started = true;
-  }
-  if (started) params.push(current);
-  return params;
 }
 
 /** What an MSVCRT program gets when a script hands it `%N` (`prog %1`). */
