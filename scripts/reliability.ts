@@ -6,7 +6,7 @@
  *
  * Usage:
  *
- *     deno task reliability [--full] [--soak MINUTES]
+ *     npm run reliability -- [--full] [--soak MINUTES]
  *         [--runtime deno,bun,node] [--out RELIABILITY.md]
  *
  * - `--full`: the heavy cases too (`SUBPROC_FULL=1`: 1,000 children 200 at a
@@ -42,7 +42,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    "Usage: deno task reliability [--full] [--soak MINUTES] [--runtime deno,bun,node] [--out FILE]",
+    "Usage: npm run reliability -- [--full] [--soak MINUTES] [--runtime deno,bun,node] [--out FILE]",
   );
   Deno.exit(0);
 }
@@ -190,7 +190,7 @@ function markdown(rows: Row[], runs: Run[]): string {
   lines.push(
     "# Reliability",
     "",
-    "Written by `deno task reliability` (`scripts/reliability.ts`) from the rows that the suite in `tests/reliability/` records while it runs — not by hand. Re-run it to refresh.",
+    "Written by `npm run reliability` (`scripts/reliability.ts`) from the rows that the suite in `tests/reliability/` records while it runs — not by hand. Re-run it to refresh.",
     "",
     `- Run: ${
       new Date().toISOString().slice(0, 16).replace("T", " ")
