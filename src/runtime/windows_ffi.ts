@@ -31,8 +31,6 @@
  * @module
  */
 
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
 import process from "node:process";
 import { batchCommandLine, isBatchFile } from "../os/windows/cmd_escape.ts";
 import {
@@ -42,8 +40,7 @@ import {
 } from "../os/windows/create_process.ts";
 import {
   childEnvironment,
-  envValue,
-  findProgram,
+  findRequestedProgram,
   systemProgram,
 } from "../os/windows/find_program.ts";
 import { isInAnyJob, Job } from "../os/windows/job.ts";
@@ -148,14 +145,6 @@ export function windowsBackend(
   };
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** The `CREATE_*` flags for `request`, breakaway aside. */
 function creationFlags(request: SpawnRequest, w: WindowsSpawnRequest): number {
   if (w.detached) {
@@ -190,14 +179,7 @@ function spawnWithFfi(
   request: SpawnRequest,
   w: WindowsSpawnRequest,
 ): ChildHandle {
-  const cwd = resolve(request.cwd ?? process.cwd());
-  const found = findProgram(request.file, {
-    cwd,
-    path: envValue(request.env, "PATH") ??
-      (request.clearEnv ? undefined : process.env.PATH),
-    pathext: envValue(request.env, "PATHEXT") ?? process.env.PATHEXT,
-    exists: isFile,
-  });
+  const { cwd, found } = findRequestedProgram(request);
   if (!found.ok) throw new SpawnFailure(found.code, undefined);
   const batch = isBatchFile(found.path);
   const application = batch

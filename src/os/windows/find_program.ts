@@ -13,7 +13,9 @@
  * @module
  */
 
-import { win32 } from "node:path";
+import { statSync } from "node:fs";
+import { resolve, win32 } from "node:path";
+import process from "node:process";
 
 /** Extensions `CreateProcessW` can run (batch files through `cmd.exe`). */
 const RUNNABLE = [".com", ".exe", ".bat", ".cmd"];
@@ -61,6 +63,41 @@ export function findProgram(file: string, context: FindContext): FindResult {
     }
   }
   return { ok: false, code: "ENOENT" };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** What a spawn asks for, as far as finding its program goes. */
+export interface ProgramRequest {
+  readonly file: string;
+  readonly cwd: string | undefined;
+  readonly env: Readonly<Record<string, string>> | undefined;
+  readonly clearEnv: boolean;
+}
+
+/**
+ * Finds the program of a spawn on this machine (not pure: reads the file
+ * system and our environment): its working directory made absolute, the
+ * child's `PATH`/`PATHEXT` when it sets them, else ours.
+ */
+export function findRequestedProgram(
+  request: ProgramRequest,
+): { readonly cwd: string; readonly found: FindResult } {
+  const cwd = resolve(request.cwd ?? process.cwd());
+  const found = findProgram(request.file, {
+    cwd,
+    path: envValue(request.env, "PATH") ??
+      (request.clearEnv ? undefined : process.env.PATH),
+    pathext: envValue(request.env, "PATHEXT") ?? process.env.PATHEXT,
+    exists: isFile,
+  });
+  return { cwd, found };
 }
 
 /** The value of environment variable `name` in `env`, whose names are

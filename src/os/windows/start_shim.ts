@@ -25,7 +25,7 @@
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, openSync, statSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { resolve, win32 } from "node:path";
 import process from "node:process";
 import type {
@@ -39,20 +39,11 @@ import type { ExitStatus } from "../../types.ts";
 import { startShimArguments } from "./cmd_escape.ts";
 import {
   childEnvironment,
-  envValue,
-  findProgram,
+  findRequestedProgram,
   systemProgram,
 } from "./find_program.ts";
 import type { Kernel32 } from "./kernel32.ts";
 import { snapshot } from "./process_table.ts";
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 function exists(pid: number): boolean {
   try {
@@ -145,14 +136,7 @@ export function spawnThroughStartShim(
   k: Kernel32 | null,
   base: Pick<Backend, "unrefTimer">,
 ): ChildHandle {
-  const cwd = resolve(request.cwd ?? process.cwd());
-  const found = findProgram(request.file, {
-    cwd,
-    path: envValue(request.env, "PATH") ??
-      (request.clearEnv ? undefined : process.env.PATH),
-    pathext: envValue(request.env, "PATHEXT") ?? process.env.PATHEXT,
-    exists: isFile,
-  });
+  const { cwd, found } = findRequestedProgram(request);
   if (!found.ok) throw new SpawnFailure(found.code, undefined);
   const args = startShimArguments(found.path, [request.file, ...request.args]);
   const fds = new Map<string, number>();
