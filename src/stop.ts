@@ -7,6 +7,7 @@
  * @module
  */
 
+import { liveGroupMembers } from "./members.ts";
 import { os } from "./os/select.ts";
 import type { ProcessInfo } from "./os/types.ts";
 import { collectTree, stopTree } from "./tree.ts";
@@ -91,7 +92,7 @@ async function stopGroup(
   signal: Signal,
   grace: number,
 ): Promise<void> {
-  const gone = () => target.exited() && !groupHasLiveMembers(target, pgid);
+  const gone = () => target.exited() && liveMembers(target, pgid).length === 0;
   if (gone()) return;
   signalGroup(target, pgid, signal);
   if (signal !== "SIGKILL" && signal !== "SIGCONT") {
@@ -117,14 +118,5 @@ function signalGroup(target: StopTarget, pgid: number, signal: Signal): void {
 }
 
 function liveMembers(target: StopTarget, pgid: number): ProcessInfo[] {
-  const since = target.startRow?.startKey ?? 0;
-  return os.list().filter((row) =>
-    row.pgid === pgid && !row.zombie && row.startKey >= since
-  );
-}
-
-function groupHasLiveMembers(target: StopTarget, pgid: number): boolean {
-  // Fast path: no process at all in the group (zombies would still count).
-  if (!os.groupExists(pgid)) return false;
-  return liveMembers(target, pgid).length > 0;
+  return liveGroupMembers(pgid, target.startRow?.startKey ?? 0);
 }

@@ -15,6 +15,7 @@
  */
 
 import { SubprocessError } from "./errors.ts";
+import { liveGroupMembers, stillRuns } from "./members.ts";
 import { os } from "./os/select.ts";
 import type { ProcessInfo } from "./os/types.ts";
 import { assertMaySignal } from "./safety.ts";
@@ -22,17 +23,8 @@ import { stopTree } from "./tree.ts";
 import type { Signal, StopScope } from "./types.ts";
 import { KILL_WAIT_MS, pollUntil } from "./wait.ts";
 
-/** `true` while `row` still runs (same PID, same start, not a zombie). */
-function stillRuns(row: ProcessInfo): boolean {
-  const now = os.info(row.pid);
-  return now !== null && !now.zombie && now.startKey === row.startKey;
-}
-
 function liveMembers(leader: ProcessInfo): ProcessInfo[] {
-  if (!os.groupExists(leader.pid)) return [];
-  return os.list().filter((row) =>
-    row.pgid === leader.pid && !row.zombie && row.startKey >= leader.startKey
-  );
+  return liveGroupMembers(leader.pid, leader.startKey);
 }
 
 /** Which of `scope` still runs: the PIDs. */

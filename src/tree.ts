@@ -25,6 +25,7 @@
 
 import process from "node:process";
 import { SubprocessError } from "./errors.ts";
+import { stillRuns } from "./members.ts";
 import { os } from "./os/select.ts";
 import type { ProcessInfo } from "./os/types.ts";
 import { assertMaySignal, ownLineage, validatePid } from "./safety.ts";
@@ -85,12 +86,6 @@ export function collectTree(
 
 /** A tree member we have seen, with the start stamp that identifies it. */
 type Member = ProcessInfo;
-
-/** `true` while `member` still runs (same PID, same start, not a zombie). */
-function stillRuns(member: Member): boolean {
-  const now = os.info(member.pid);
-  return now !== null && !now.zombie && now.startKey === member.startKey;
-}
 
 function signalMember(member: Member, signal: Signal): void {
   if (stillRuns(member)) os.signal(member.pid, signal);
