@@ -9,6 +9,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, resolve } from "node:path";
 import process from "node:process";
 import type { Signal } from "../types.ts";
+import { killZero } from "./kill_zero.ts";
 import type { SignalResult } from "./types.ts";
 
 /** `kill(pid, signal)`; ESRCH → `"gone"`, EPERM → `"denied"`. */
@@ -23,12 +24,7 @@ export function signalProcessGroup(pgid: number, signal: Signal): SignalResult {
 
 /** `kill(-pgid, 0)`: does any process (zombies included) remain in it? */
 export function processGroupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === "EPERM";
-  }
+  return killZero(-pgid);
 }
 
 function sendKill(target: number, signal: Signal): SignalResult {

@@ -18,11 +18,9 @@
  * @module
  */
 
-import { execFileSync } from "node:child_process";
 import process from "node:process";
 import type { Signal } from "../types.ts";
 import type { OsShim, ProcessInfo, SignalResult } from "./types.ts";
-import { systemProgram } from "./windows/find_program.ts";
 import {
   type Kernel32,
   kernel32,
@@ -46,6 +44,8 @@ import {
 } from "./windows/process_table.ts";
 import { TERMINATED_EXIT_CODE, windowsAction } from "./windows/signals.ts";
 import { stopTreeWindows } from "./windows/stop_tree.ts";
+import { killZero } from "./kill_zero.ts";
+import { powershell } from "./windows/powershell.ts";
 
 function toInfo(row: WinProcess, pgid: number): ProcessInfo {
   return {
@@ -79,20 +79,10 @@ function list(): ProcessInfo[] {
   return snapshot(k).map((row) => toInfo(row, groups.get(row.pid) ?? row.pid));
 }
 
-/** Without FFI: does `pid` exist (`OpenProcess` inside the runtime)? */
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === "EPERM";
-  }
-}
-
 function info(pid: number): ProcessInfo | null {
   const k = kernel32();
   if (k === null) {
-    if (!exists(pid)) return null;
+    if (!killZero(pid)) return null;
     return {
       pid,
       ppid: 0,
@@ -111,19 +101,8 @@ function info(pid: number): ProcessInfo | null {
 /** Without FFI: the start time from PowerShell (slow: ~0.5 s). */
 function startTimeByPowerShell(pid: number): number | null {
   try {
-    const out = execFileSync(
-      systemProgram("WindowsPowerShell\\v1.0\\powershell.exe", process.env),
-      [
-        "-NoProfile",
-        "-NonInteractive",
-        "-Command",
-        `(Get-Process -Id ${pid} -ErrorAction Stop).StartTime.ToFileTimeUtc()`,
-      ],
-      {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-        windowsHide: true,
-      },
+    const out = powershell(
+      `(Get-Process -Id ${pid} -ErrorAction Stop).StartTime.ToFileTimeUtc()`,
     );
     const ticks = BigInt(out.trim());
     return Number(ticks / 10_000n) - 11_644_473_600_000;
@@ -158,7 +137,7 @@ function endForeign(k: Kernel32, pid: number): SignalResult {
 }
 
 function signalWithoutFfi(pid: number, sig: Signal): SignalResult {
-  if (windowsAction(sig) === "nothing") return exists(pid) ? "sent" : "gone";
+  if (windowsAction(sig) === "nothing") return killZero(pid) ? "sent" : "gone";
   try {
     // The runtime's own TerminateProcess.
     process.kill(pid, "SIGKILL");

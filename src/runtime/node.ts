@@ -12,13 +12,13 @@ import {
   spawn as nodeSpawn,
   type StdioOptions,
 } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync } from "node:fs";
 import process from "node:process";
 import { Readable, Writable } from "node:stream";
 import { canOpenFds } from "../fds.ts";
 import { lookPath } from "../os/posix.ts";
 import { isSignal } from "../signals.ts";
+import { openStdioFile } from "./stdio_file.ts";
 import type { ExitStatus, Signal } from "../types.ts";
 import {
   type Backend,
@@ -99,12 +99,6 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
   return wrap(child, child.pid);
 }
 
-/**
- * A file stream is opened once per path and mode: stdout and stderr sent to
- * the same file share one descriptor, hence one offset. Two descriptors
- * opened with "w" would each write from their own offset, overwriting each
- * other's output.
- */
 function toNodeStdio(
   stdio: ResolvedStdio,
   mode: "r" | "w",
@@ -112,14 +106,7 @@ function toNodeStdio(
 ): "inherit" | "pipe" | "ignore" | number {
   if (stdio === "null") return "ignore";
   if (typeof stdio === "string") return stdio;
-  const flags = mode === "r" ? "r" : stdio.append ? "a" : "w";
-  const key = `${flags}:${resolve(stdio.file)}`;
-  let fd = fds.get(key);
-  if (fd === undefined) {
-    fd = openSync(stdio.file, flags, 0o644);
-    fds.set(key, fd);
-  }
-  return fd;
+  return openStdioFile(stdio, mode === "r", fds);
 }
 
 function wrap(child: ChildProcess, pid: number): ChildHandle {

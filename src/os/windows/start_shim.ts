@@ -24,9 +24,9 @@
  * @module
  */
 
-import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
-import { resolve, win32 } from "node:path";
+import { spawnSync } from "node:child_process";
+import { closeSync } from "node:fs";
+import { win32 } from "node:path";
 import process from "node:process";
 import type {
   Backend,
@@ -34,6 +34,7 @@ import type {
   ResolvedStdio,
   SpawnRequest,
 } from "../../runtime/types.ts";
+import { openStdioFile } from "../../runtime/stdio_file.ts";
 import { SpawnFailure } from "../../runtime/types.ts";
 import type { ExitStatus } from "../../types.ts";
 import { startShimArguments } from "./cmd_escape.ts";
@@ -44,15 +45,8 @@ import {
 } from "./find_program.ts";
 import type { Kernel32 } from "./kernel32.ts";
 import { snapshot } from "./process_table.ts";
-
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === "EPERM";
-  }
-}
+import { killZero } from "../kill_zero.ts";
+import { powershell } from "./powershell.ts";
 
 /**
  * The PID of `exe` that `cmd.exe` `shell` (now exited) started: a process of
@@ -81,19 +75,8 @@ function startedPid(
     return found[0]?.pid;
   }
   try {
-    const out = execFileSync(
-      systemProgram("WindowsPowerShell\\v1.0\\powershell.exe", process.env),
-      [
-        "-NoProfile",
-        "-NonInteractive",
-        "-Command",
-        `Get-CimInstance Win32_Process -Filter 'ParentProcessId=${shell}' | ForEach-Object { "$($_.ProcessId) $($_.Name)" }`,
-      ],
-      {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-        windowsHide: true,
-      },
+    const out = powershell(
+      `Get-CimInstance Win32_Process -Filter 'ParentProcessId=${shell}' | ForEach-Object { "$($_.ProcessId) $($_.Name)" }`,
     );
     for (const line of out.split(/\r?\n/)) {
       const match = /^(\d+) (.+)$/.exec(line.trim());
@@ -112,14 +95,7 @@ function toStdio(
 ): "ignore" | "inherit" | number {
   if (spec === "null" || spec === "pipe") return "ignore";
   if (spec === "inherit") return "inherit";
-  const flags = input ? "r" : spec.append ? "a" : "w";
-  const key = `${flags}:${resolve(spec.file)}`;
-  let fd = fds.get(key);
-  if (fd === undefined) {
-    fd = openSync(spec.file, flags, 0o644);
-    fds.set(key, fd);
-  }
-  return fd;
+  return openStdioFile(spec, input, fds);
 }
 
 /**
@@ -188,7 +164,7 @@ function foreignHandle(
   let exited = false;
   const status = new Promise<ExitStatus>((done) => {
     const check = () => {
-      if (!exists(pid)) {
+      if (!killZero(pid)) {
         exited = true;
         done({ code: null, signal: null, success: false });
         return;

@@ -50,6 +50,7 @@ import {
   type WinProcess,
 } from "./process_table.ts";
 import { TERMINATED_EXIT_CODE, windowsAction } from "./signals.ts";
+import { killZero } from "../kill_zero.ts";
 
 /** Stops the tree under `root`; resolves once it is gone. */
 export async function stopTreeWindows(
@@ -173,17 +174,8 @@ function endOne(k: Kernel32, row: WinProcess): Handle | null {
   return handle;
 }
 
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === "EPERM";
-  }
-}
-
 async function taskkillTree(root: number): Promise<void> {
-  if (!exists(root)) return;
+  if (!killZero(root)) return;
   let output = "";
   try {
     execFileSync(systemProgram("taskkill.exe", process.env), [
@@ -200,7 +192,7 @@ async function taskkillTree(root: number): Promise<void> {
     const e = error as { stdout?: string; stderr?: string; message?: string };
     output = `${e.stdout ?? ""}${e.stderr ?? ""}`.trim() || String(e.message);
   }
-  if (await pollUntil(() => !exists(root), KILL_WAIT_MS)) return;
+  if (await pollUntil(() => !killZero(root), KILL_WAIT_MS)) return;
   throw new SubprocessError(
     `Cannot stop the tree of process ${root} with taskkill /t /f${
       output ? `: ${output}` : ""
