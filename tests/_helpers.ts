@@ -13,7 +13,9 @@
  */
 
 import { spawn as spawnChild } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -310,4 +312,10 @@ export function marked(mark: string): number[] {
 /** A fresh mark for {@linkcode marked}. */
 export function newMark(): string {
   return `${process.pid}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** A new empty directory under the system's temp directory, named
+ * `subproc-NAME-…`; the test removes it. */
+export function tempDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `subproc-${name}-`));
 }

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import {
   chmodSync,
   existsSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   utimesSync,
@@ -28,11 +27,8 @@ import {
   procTest,
   runCli,
   stat,
+  tempDir,
 } from "./_helpers.ts";
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "subproc-cli-"));
-}
 
 /** PIDs written one per line to `file` by a shell, once there are `n`. */
 async function pidsIn(file: string, n: number): Promise<number[]> {
@@ -114,7 +110,7 @@ procTest("subproc run exits 127 when CMD is not found", async () => {
 });
 
 procTest("subproc run exits 126 when CMD can't be executed", async () => {
-  const dir = tempDir();
+  const dir = tempDir("cli");
   try {
     const script = join(dir, "script.sh");
     writeFileSync(script, "#!/bin/sh\necho hi\n");
@@ -156,7 +152,7 @@ procTest(
   "subproc run --timeout ends a shell and its grandchildren",
   async () => {
     for (const extra of [[], ["--new-session"]]) {
-      const dir = tempDir();
+      const dir = tempDir("cli");
       try {
         const file = join(dir, "pids");
         const result = await runCli([
@@ -291,7 +287,7 @@ procTest(
 procTest(
   "subproc run: CMD killed by SIGINT — subproc dies of it, CMD's jobs are stopped",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("cli");
     try {
       const file = join(dir, "pids");
       // Only CMD gets the signal: subproc never does, as when the terminal's
@@ -340,7 +336,7 @@ procTest(
 );
 
 procTest("subproc start → status 0 → stop 0 → status 3", async () => {
-  const dir = tempDir();
+  const dir = tempDir("cli");
   try {
     const pidfile = join(dir, "app.pid");
     const started = await runCli([
@@ -383,7 +379,7 @@ procTest("subproc start → status 0 → stop 0 → status 3", async () => {
 });
 
 procTest("subproc start twice with one pidfile exits 1", async () => {
-  const dir = tempDir();
+  const dir = tempDir("cli");
   try {
     const pidfile = join(dir, "app.pid");
     const log = join(dir, "app.log");
@@ -433,7 +429,7 @@ procTest("subproc start twice with one pidfile exits 1", async () => {
 procTest(
   "subproc stop of a child that ignores SIGTERM finishes after --grace",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("cli");
     try {
       const pidfile = join(dir, "app.pid");
       const ready = join(dir, "ready");
@@ -471,7 +467,7 @@ procTest(
 procTest(
   "subproc start --log: truncated, or appended with --append",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("cli");
     try {
       const pidfile = join(dir, "app.pid");
       const log = join(dir, "app.log");
@@ -509,7 +505,7 @@ procTest(
 );
 
 procTest("subproc start --cwd and --env reach CMD", async () => {
-  const dir = tempDir();
+  const dir = tempDir("cli");
   try {
     const log = join(dir, "app.log");
     const result = await runCli([
@@ -538,7 +534,7 @@ procTest("subproc start --cwd and --env reach CMD", async () => {
 });
 
 procTest("subproc start: bad arguments exit 2, a missing CMD 127", async () => {
-  const dir = tempDir();
+  const dir = tempDir("cli");
   try {
     const pidfile = join(dir, "app.pid");
     const cases: [string[], RegExp][] = [
@@ -594,7 +590,7 @@ procTest("subproc start: bad arguments exit 2, a missing CMD 127", async () => {
 procTest(
   "subproc status: 1 when the pidfile names no live process",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("cli");
     try {
       const pidfile = join(dir, "app.pid");
       writeFileSync(pidfile, "999999999\n"); // above any pid_max
@@ -622,7 +618,7 @@ procTest(
 );
 
 procTest("subproc stop PID --tree stops escapees from the group", async () => {
-  const dir = tempDir();
+  const dir = tempDir("cli");
   try {
     const file = join(dir, "pids");
     const child = spawn([
@@ -655,7 +651,7 @@ procTest("subproc stop PID --tree stops escapees from the group", async () => {
 procTest(
   "subproc stop: not running is 0; refusals are 1; misuse is 2",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("cli");
     try {
       const pidfile = join(dir, "stale.pid");
       writeFileSync(pidfile, "999999999\n");
@@ -694,7 +690,7 @@ procTest(
 procTest(
   "subproc tree prints descendants with their command lines",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("cli");
     try {
       const file = join(dir, "pids");
       const child = spawn([
@@ -737,7 +733,7 @@ procTest(
 );
 
 procTest("subproc stop --signal KILL ends a process at once", async () => {
-  const dir = tempDir();
+  const dir = tempDir("cli");
   try {
     const pidfile = join(dir, "app.pid");
     const child = spawn(["sh", "-c", "trap '' TERM; sleep 100"], {

@@ -6,8 +6,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { killTree, Pidfile } from "../mod.ts";
@@ -20,6 +19,7 @@ import {
   newMark,
   procTest,
   stat,
+  tempDir,
 } from "./_helpers.ts";
 
 /** A tmux server of our own, on a private socket. */
@@ -89,7 +89,7 @@ procTest(
     requireTmux();
     for (const extra of [[], ["--new-session"]]) {
       const tmux = new Tmux();
-      const dir = mkdtempSync(join(tmpdir(), "subproc-tmux-"));
+      const dir = tempDir("tmux");
       const mark = newMark();
       try {
         tmux.start();
@@ -139,7 +139,7 @@ procTest(
   async () => {
     requireTmux();
     const tmux = new Tmux();
-    const dir = mkdtempSync(join(tmpdir(), "subproc-tmux-"));
+    const dir = tempDir("tmux");
     const pidfile = new Pidfile(join(dir, "app.pid"));
     let daemon: number | null = null;
     try {

@@ -1,20 +1,22 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { AlreadyRunningError, detach, killTree, Pidfile, run } from "../mod.ts";
-import { alive, allGone, procTest, runtimeCommand, stat } from "./_helpers.ts";
+import {
+  alive,
+  allGone,
+  procTest,
+  runtimeCommand,
+  stat,
+  tempDir,
+} from "./_helpers.ts";
 import { startParent } from "./_parent.ts";
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "subproc-detach-"));
-}
 
 procTest(
   "detach() from a program that exits: the child lives on, in its own session, without a terminal",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("detach");
     try {
       const pidfile = join(dir, "sleep.pid");
       const started = Date.now();
@@ -40,7 +42,7 @@ procTest(
 );
 
 procTest("detach(): the child survives its parent's SIGKILL", async () => {
-  const dir = tempDir();
+  const dir = tempDir("detach");
   try {
     const { parent, pid } = await startParent(
       "detach-wait",
@@ -60,7 +62,7 @@ procTest("detach(): the child survives its parent's SIGKILL", async () => {
 procTest(
   "detach() with a live pidfile refuses to start a second copy",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("detach");
     try {
       const pidfile = join(dir, "d.pid");
       const first = await detach(["sleep", "30"], { pidfile });
@@ -82,7 +84,7 @@ procTest(
 procTest(
   "detach() writes stdout/stderr to files, truncating or appending",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("detach");
     try {
       const log = join(dir, "out.log");
       for (const word of ["one", "two"]) {
@@ -117,7 +119,7 @@ procTest(
     if (!has.success) {
       throw new Error("tmux is required (npm test installs it)");
     }
-    const dir = tempDir();
+    const dir = tempDir("detach");
     const socket = `subproc-test-${process.pid}`;
     const tmux = (...args: string[]) =>
       run(["tmux", "-L", socket, ...args], { capture: true });

@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { killTree } from "../mod.ts";
 import { startParent } from "./_parent.ts";
-import { alive, allGone, groupMembers, procTest, sleep } from "./_helpers.ts";
+import {
+  alive,
+  allGone,
+  groupMembers,
+  procTest,
+  sleep,
+  tempDir,
+} from "./_helpers.ts";
 
 procTest(
   "killOnParentExit: the child dies when the parent is SIGKILLed",
@@ -89,7 +95,7 @@ procTest(
     await sleep(200);
     assert.ok(alive(pid));
     await killTree(pid);
-    const dir = mkdtempSync(join(tmpdir(), "subproc-"));
+    const dir = tempDir("test");
     try {
       const detached = await startParent("detach-wait", join(dir, "d.pid"));
       detached.parent.kill("SIGTERM");

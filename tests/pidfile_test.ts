@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import {
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -11,18 +10,13 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { Pidfile, spawn } from "../mod.ts";
-import { alive, procTest } from "./_helpers.ts";
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "subproc-pidfile-"));
-}
+import { alive, procTest, tempDir } from "./_helpers.ts";
 
 procTest("Pidfile writes the PID and a newline, atomically, mode 0644", () => {
-  const dir = tempDir();
+  const dir = tempDir("pidfile");
   try {
     const file = new Pidfile(join(dir, "a.pid"));
     file.write(process.pid);
@@ -45,7 +39,7 @@ procTest("Pidfile writes the PID and a newline, atomically, mode 0644", () => {
 procTest(
   "Pidfile.read() rejects a PID reused by a process that started after the file was written",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("pidfile");
     try {
       await using sleeper = spawn(["sleep", "30"]);
       const file = new Pidfile(join(dir, "reused.pid"));
@@ -65,7 +59,7 @@ procTest(
 procTest(
   "Pidfile.read() returns null for stale, empty, garbage and unsafe content",
   async () => {
-    const dir = tempDir();
+    const dir = tempDir("pidfile");
     try {
       const path = join(dir, "x.pid");
       const file = new Pidfile(path);
@@ -96,7 +90,7 @@ procTest(
 );
 
 procTest("Pidfile never follows a symlink planted at its path", () => {
-  const dir = tempDir();
+  const dir = tempDir("pidfile");
   try {
     const target = join(dir, "victim.txt");
     writeFileSync(target, "precious\n");
@@ -116,7 +110,7 @@ procTest("Pidfile never follows a symlink planted at its path", () => {
 procTest(
   "Pidfile.write() fails clearly in a missing or read-only directory",
   () => {
-    const dir = tempDir();
+    const dir = tempDir("pidfile");
     try {
       assert.throws(
         () => new Pidfile(join(dir, "missing", "a.pid")).write(process.pid),

@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { spawn, TimeoutExpiredError } from "../mod.ts";
-import { alive, eventually, groupMembers, procTest, stat } from "./_helpers.ts";
+import {
+  alive,
+  eventually,
+  groupMembers,
+  procTest,
+  stat,
+  tempDir,
+} from "./_helpers.ts";
 
 const decoder = new TextDecoder();
 
@@ -193,7 +199,7 @@ procTest(
 );
 
 procTest("cwd, env and clearEnv reach the child", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "subproc-"));
+  const dir = tempDir("test");
   try {
     const child = spawn(["sh", "-c", 'pwd; echo "$GREETING:$HOME"'], {
       cwd: dir,
@@ -214,7 +220,7 @@ procTest("cwd, env and clearEnv reach the child", async () => {
 });
 
 procTest("{ file } stdio writes, appends, and reads files", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "subproc-"));
+  const dir = tempDir("test");
   try {
     const log = join(dir, "out.log");
     const input = join(dir, "in.txt");

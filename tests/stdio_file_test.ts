@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../mod.ts";
-import { procTest } from "./_helpers.ts";
+import { procTest, tempDir } from "./_helpers.ts";
 
 const SCRIPT = "echo out1; echo err1 >&2; echo out2; echo err2 >&2";
 
 procTest(
   "run() with stdout and stderr to one file keeps every line",
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "subproc-stdio-"));
+    const dir = tempDir("stdio");
     try {
       const file = join(dir, "both.log");
       await run(["sh", "-c", SCRIPT], {

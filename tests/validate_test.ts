@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { detach, run, spawn } from "../mod.ts";
-import { procTest } from "./_helpers.ts";
+import { procTest, tempDir } from "./_helpers.ts";
 
 /** Each case: options that must be refused, the error type, and a pattern
  * the message must match (the option's name and the value). */
@@ -91,7 +90,7 @@ const cmdCases: [string, unknown, ErrorConstructor, RegExp][] = [
 procTest(
   "bad input throws before anything starts, naming the option and the value",
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "subproc-validate-"));
+    const dir = tempDir("validate");
     try {
       const canary = join(dir, "canary");
       const cmd = ["sh", "-c", `touch ${canary}`];

@@ -37,7 +37,7 @@ export const FULL: boolean = process.env.SUBPROC_FULL === "1";
 /** The skip reason of a heavy case, or `false` when it runs. */
 export const fullOnly: string | false = FULL
   ? false
-  : "heavy case: set SUBPROC_FULL=1 (or run `deno task reliability --full`)";
+  : "heavy case: set SUBPROC_FULL=1 (or run `npm run reliability -- --full`)";
 
 /**
  * `true` when other test files run in this very process at the same time

@@ -5,8 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   killTree,
@@ -23,6 +22,7 @@ import {
   hasProc,
   sleep,
   stat,
+  tempDir,
 } from "../_helpers.ts";
 import {
   assertProcessWide,
@@ -271,7 +271,7 @@ reliabilityCase(
       "done\n",
     ]);
     // A `{ file }` stream sends the spawn through node:child_process.
-    const dir = mkdtempSync(join(tmpdir(), "subproc-epipe-"));
+    const dir = tempDir("epipe");
     try {
       const viaNode = await run(["head", "-c", "10"], {
         input,
@@ -426,7 +426,7 @@ reliabilityCase(
     assertPattern(both.stdout, size);
     assertPattern(both.stderr, size);
     // node:child_process (a `{ file }` stream sends the spawn there).
-    const dir = mkdtempSync(join(tmpdir(), "subproc-buffered-"));
+    const dir = tempDir("buffered");
     try {
       const viaNode = await run(["sh", "-c", pattern(size)], {
         capture: "bytes",

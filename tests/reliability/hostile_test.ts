@@ -18,13 +18,11 @@
 import assert from "node:assert/strict";
 import {
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CommandNotFoundError,
@@ -33,7 +31,7 @@ import {
   type RunOptions,
   spawn,
 } from "../../mod.ts";
-import { allGone, hasProc } from "../_helpers.ts";
+import { allGone, hasProc, tempDir } from "../_helpers.ts";
 import { fixtureCommand, FULL, prng, reliabilityCase } from "./_case.ts";
 import { KNOWN_TEMPLATES, randomString } from "./_hostile.ts";
 
@@ -181,7 +179,7 @@ reliabilityCase(
     skip: hasProc ? false : "needs /proc and a POSIX system",
   },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "subproc-hostile-"));
+    const dir = tempDir("hostile");
     try {
       const { known, all } = strings(dir, GENERATED, 424242);
       const fixture = FIXTURE;
@@ -267,7 +265,7 @@ reliabilityCase(
     skip: hasProc ? false : "needs /proc and a POSIX system",
   },
   async () => {
-    const root = mkdtempSync(join(tmpdir(), "subproc-hostile-"));
+    const root = tempDir("hostile");
     try {
       // No "/" in a file name: injected commands would make "canary" in
       // the cwd.
@@ -311,7 +309,7 @@ reliabilityCase(
     skip: hasProc ? false : "needs /proc and a POSIX system",
   },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "subproc-hostile-"));
+    const dir = tempDir("hostile");
     try {
       const canary = join(dir, "canary");
       const names = [

@@ -12,7 +12,6 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -21,7 +20,6 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import {
@@ -33,7 +31,7 @@ import {
   run,
   spawn,
 } from "../../mod.ts";
-import { allGone, eventually, hasProc, stat } from "../_helpers.ts";
+import { allGone, eventually, hasProc, stat, tempDir } from "../_helpers.ts";
 import { fixtureCommand, reliabilityCase } from "./_case.ts";
 
 const posix = hasProc ? false : "needs /proc (Linux)";
@@ -41,7 +39,7 @@ const posix = hasProc ? false : "needs /proc (Linux)";
 async function inTempDir<T>(
   fn: (dir: string) => T | Promise<T>,
 ): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), "subproc-pidfile-"));
+  const dir = tempDir("pidfile");
   try {
     return await fn(dir);
   } finally {

@@ -39,7 +39,7 @@ reliabilityCase(
       "RSS and fds flat over time; every result right; nothing left at the end",
     skip: minutes > 0
       ? false
-      : "soak mode: set SUBPROC_SOAK_MINUTES=N (or `deno task reliability --soak N`)",
+      : "soak mode: set SUBPROC_SOAK_MINUTES=N (or `npm run reliability -- --soak N`)",
     settleMs: 3000,
   },
   async () => {

@@ -8,8 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import {
@@ -19,7 +18,7 @@ import {
   spawn,
   type Subprocess,
 } from "../../mod.ts";
-import { hasProc, sleep, stat } from "../_helpers.ts";
+import { hasProc, sleep, stat, tempDir } from "../_helpers.ts";
 import { reliabilityCase } from "./_case.ts";
 
 const ownGroup = hasProc ? stat(process.pid)!.pgid : 0;
@@ -164,7 +163,7 @@ reliabilityCase(
   async () => {
     const child = sentinel();
     const report = await ready(child);
-    const dir = mkdtempSync(join(tmpdir(), "subproc-pid-"));
+    const dir = tempDir("pid");
     let refusals = 0;
     try {
       const file = new Pidfile(join(dir, "x.pid"));
