@@ -139,7 +139,7 @@ function runSuite(runtime: string, out: string): Run {
         code: 1,
         seconds: 0,
         note:
-          "no .build/node/tests/reliability: run `deno task test:node` first",
+          "no .build/node/tests/reliability: run `deno run -A scripts/test_node.ts` first",
       };
     }
     cmd = "node";

@@ -52,7 +52,7 @@ function retarget(code: string): string {
 
 function prepare(): string[] {
   if (!existsSync(join(pkg, "mod.js"))) {
-    throw new Error("No npm build: run `deno task build:npm` first");
+    throw new Error("No npm build: run `npm run build:npm` first");
   }
   rmSync(out, { recursive: true, force: true });
   cpSync(pkg, out, { recursive: true });
