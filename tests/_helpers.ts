@@ -309,6 +309,16 @@ export function marked(mark: string): number[] {
   }).map((s) => s.pid);
 }
 
+/**
+ * The {@linkcode marked} processes that run `program` (their `comm`). A
+ * forked child keeps its parent's signal handlers until its `exec` is done:
+ * a test that signals a shell's children must wait for this, not for the
+ * fork alone, or the signal may be caught by the shell's handler and lost.
+ */
+export function markedRunning(mark: string, program: string): number[] {
+  return marked(mark).filter((pid) => stat(pid)?.comm === program);
+}
+
 /** A fresh mark for {@linkcode marked}. */
 export function newMark(): string {
   return `${process.pid}-${Math.random().toString(36).slice(2)}`;

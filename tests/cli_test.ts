@@ -23,6 +23,7 @@ import {
   eventually,
   groupMembers,
   marked,
+  markedRunning,
   newMark,
   procTest,
   runCli,
@@ -227,7 +228,10 @@ procTest(
       ["run", "--new-session", "--", "sh", "-c", "sleep 100 & sleep 100"],
       { env: { SUBPROC_TEST_MARK: mark }, onSpawn: (pid) => cli = pid },
     );
-    await eventually("the sleeps to start", () => marked(mark).length >= 4);
+    await eventually(
+      "the sleeps to start",
+      () => markedRunning(mark, "sleep").length === 2,
+    );
     const [cmd] = marked(mark).filter((pid) => stat(pid)!.ppid === cli);
     assert.equal(stat(cmd!)!.sid, cmd, "CMD leads its own session");
     process.kill(cli, "SIGTERM");
@@ -246,7 +250,10 @@ procTest(
       env: { SUBPROC_TEST_MARK: mark },
       onSpawn: (pid) => cli = pid,
     });
-    await eventually("the sleeps to start", () => marked(mark).length >= 4);
+    await eventually(
+      "the sleeps to start",
+      () => markedRunning(mark, "sleep").length === 2,
+    );
     process.kill(cli, "SIGTERM");
     const result = await pending;
     assert.equal(result.signal, "SIGTERM", JSON.stringify(result));
@@ -269,7 +276,10 @@ procTest(
           detached: true,
         },
       );
-      await eventually("the sleeps to start", () => marked(mark).length >= 4);
+      await eventually(
+        "the sleeps to start",
+        () => markedRunning(mark, "sleep").length === 2,
+      );
       // The terminal sends SIGINT to the foreground group, CMD included
       // (or not, with --new-session); the background sleep ignores it.
       process.kill(-cli, "SIGINT");

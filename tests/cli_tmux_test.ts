@@ -16,6 +16,7 @@ import {
   cliCommand,
   eventually,
   marked,
+  markedRunning,
   newMark,
   procTest,
   stat,
@@ -106,8 +107,7 @@ procTest(
             ])
           }`,
         );
-        const sleeps = () =>
-          marked(mark).filter((pid) => stat(pid)?.comm === "sleep");
+        const sleeps = () => markedRunning(mark, "sleep");
         await eventually("both sleeps", () => sleeps().length === 2, 15_000);
         const started = sleeps();
         const cli = marked(mark).find((pid) =>
