@@ -14,7 +14,7 @@ import {
 } from "node:child_process";
 import { closeSync } from "node:fs";
 import process from "node:process";
-import { Readable, Writable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 import { canOpenFds } from "../fds.ts";
 import { lookPath } from "../os/posix.ts";
 import { isSignal } from "../signals.ts";
@@ -148,8 +148,49 @@ function wrap(child: ChildProcess, pid: number): ChildHandle {
   };
 }
 
+/**
+ * How many chunks a pipe's web stream buffers before the Node stream is
+ * paused (about 1 MiB of 64 KiB pipe reads).
+ */
+const QUEUED_CHUNKS = 16;
+
+/**
+ * A web stream over a Node readable. Each chunk is passed on as a view of
+ * the Node buffer (no copy), and the Node stream is paused while the web
+ * queue is full. `Readable.toWeb` copies every chunk; under Bun, capturing
+ * 256 MiB through it ran at about 0.6× the raw speed.
+ */
 function toWebReadable(stream: Readable): ReadableStream<Uint8Array> {
-  return Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>;
+  let finished = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const finish = (error?: unknown) => {
+        if (finished) return;
+        finished = true;
+        if (error === undefined) controller.close();
+        else controller.error(error);
+      };
+      stream.on("data", (chunk: Uint8Array) => {
+        if (finished) return;
+        controller.enqueue(
+          new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+        );
+        if ((controller.desiredSize ?? 1) <= 0) stream.pause();
+      });
+      stream.once("end", () => finish());
+      stream.once("error", (error) => finish(error));
+      // Destroyed without an end (e.g. by the runtime): end the web stream
+      // too, so that no reader waits forever.
+      stream.once("close", () => finish());
+    },
+    pull() {
+      stream.resume();
+    },
+    cancel() {
+      finished = true;
+      stream.destroy();
+    },
+  }, new CountQueuingStrategy({ highWaterMark: QUEUED_CHUNKS }));
 }
 
 function errorCode(error: unknown): SpawnFailureCode {
