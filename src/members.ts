@@ -15,12 +15,10 @@ export function stillRuns(row: ProcessInfo): boolean {
   return now !== null && !now.zombie && now.startKey === row.startKey;
 }
 
-/** The live members of group `pgid` that started no earlier than `since`
- * (a start stamp): anything older can't belong to a group made since. */
-export function liveGroupMembers(pgid: number, since: number): ProcessInfo[] {
+/** The live members of group `pgid`. (No start-stamp check is needed: the
+ * kernel gives a group's id to no new process while any member is left.) */
+export function liveGroupMembers(pgid: number): ProcessInfo[] {
   // Fast path: no process at all in the group (zombies would still count).
   if (!os.groupExists(pgid)) return [];
-  return os.list().filter((row) =>
-    row.pgid === pgid && !row.zombie && row.startKey >= since
-  );
+  return os.list().filter((row) => row.pgid === pgid && !row.zombie);
 }

@@ -17,7 +17,6 @@ import {
 } from "./errors.ts";
 import { lookPath } from "./os/posix.ts";
 import { os } from "./os/select.ts";
-import type { ProcessInfo } from "./os/types.ts";
 import { backend } from "./runtime/select.ts";
 import { type ChildHandle, SpawnFailure } from "./runtime/types.ts";
 import { validateSignal } from "./signals.ts";
@@ -120,7 +119,6 @@ export class ChildProcess implements Subprocess, StopTarget {
   readonly stdout: ReadableStream<Uint8Array> | null;
   readonly stderr: ReadableStream<Uint8Array> | null;
   readonly status: Promise<ExitStatus>;
-  readonly startRow: ProcessInfo | null;
   readonly brokeAway: boolean | undefined;
   readonly #handle: ChildHandle;
   readonly #plan: SpawnPlan;
@@ -142,7 +140,6 @@ export class ChildProcess implements Subprocess, StopTarget {
     this.pid = handle.pid;
     this.pgid = plan.newSession ? handle.pid : undefined;
     this.brokeAway = handle.brokeAway;
-    this.startRow = plan.newSession ? os.info(handle.pid) : null;
     this.stdin = handle.stdin;
     this.stdout = handle.stdout;
     this.stderr = handle.stderr;

@@ -9,7 +9,6 @@
 
 import { liveGroupMembers } from "./members.ts";
 import { os } from "./os/select.ts";
-import type { ProcessInfo } from "./os/types.ts";
 import { collectTree, stopTree } from "./tree.ts";
 import type { ExitStatus, Signal, StopScope } from "./types.ts";
 import { KILL_WAIT_MS, pollUntil, settlesWithin } from "./wait.ts";
@@ -19,8 +18,6 @@ export interface StopTarget {
   readonly pid: number;
   /** Its own group's id, when it leads one. */
   readonly pgid: number | undefined;
-  /** The child's row when it was started (for its start stamp). */
-  readonly startRow: ProcessInfo | null;
   readonly status: Promise<ExitStatus>;
   /** `true` once the runtime reaped the child: its PID is no longer ours. */
   exited(): boolean;
@@ -92,7 +89,7 @@ async function stopGroup(
   signal: Signal,
   grace: number,
 ): Promise<void> {
-  const gone = () => target.exited() && liveMembers(target, pgid).length === 0;
+  const gone = () => target.exited() && liveGroupMembers(pgid).length === 0;
   if (gone()) return;
   signalGroup(target, pgid, signal);
   if (signal !== "SIGKILL" && signal !== "SIGCONT") {
@@ -105,18 +102,16 @@ async function stopGroup(
 
 /**
  * While the leader is not reaped, its PID can't be reused, so `kill(-pgid)`
- * reaches exactly its group. Once it is reaped, only members that started no
- * earlier than the leader are signalled, one by one: the group id might
- * otherwise have been taken by an unrelated new session.
+ * reaches exactly its group. Once it is reaped, the members found in the
+ * process table are signalled one by one: the kernel gives a group's id to
+ * no new process while any member is left, so they are the leader's (a
+ * start-stamp check could add nothing: a session that took the id after the
+ * group emptied started after the leader, as the leader's members did).
  */
 function signalGroup(target: StopTarget, pgid: number, signal: Signal): void {
   if (!target.exited()) {
     os.signalGroup(pgid, signal);
     return;
   }
-  for (const member of liveMembers(target, pgid)) os.signal(member.pid, signal);
-}
-
-function liveMembers(target: StopTarget, pgid: number): ProcessInfo[] {
-  return liveGroupMembers(pgid, target.startRow?.startKey ?? 0);
+  for (const member of liveGroupMembers(pgid)) os.signal(member.pid, signal);
 }

@@ -7,9 +7,9 @@
  * We can't reap such a process, so its PID is checked against the start
  * stamp seen at first (`leader.startKey`) before each signal. While the
  * leader runs, its PID can't be reused, so `kill(-pgid)` reaches exactly its
- * group; once it is gone, the remaining members that started no earlier than
- * it are signalled one by one (the group id might otherwise belong to a new
- * session by then).
+ * group; once it is gone, the members left in the table are signalled one
+ * by one (the kernel gives a group's id to no new process while any member
+ * is left).
  *
  * @module
  */
@@ -23,14 +23,10 @@ import { stopTree } from "./tree.ts";
 import type { Signal, StopScope } from "./types.ts";
 import { KILL_WAIT_MS, pollUntil } from "./wait.ts";
 
-function liveMembers(leader: ProcessInfo): ProcessInfo[] {
-  return liveGroupMembers(leader.pid, leader.startKey);
-}
-
 /** Which of `scope` still runs: the PIDs. */
 function left(leader: ProcessInfo, scope: "process" | "group"): number[] {
   if (scope === "process") return stillRuns(leader) ? [leader.pid] : [];
-  const pids = liveMembers(leader).map((row) => row.pid);
+  const pids = liveGroupMembers(leader.pid).map((row) => row.pid);
   if (stillRuns(leader) && !pids.includes(leader.pid)) pids.push(leader.pid);
   return pids;
 }
@@ -46,7 +42,9 @@ function send(
     return;
   }
   if (scope === "group") {
-    for (const member of liveMembers(leader)) os.signal(member.pid, signal);
+    for (const member of liveGroupMembers(leader.pid)) {
+      os.signal(member.pid, signal);
+    }
   }
 }
 
