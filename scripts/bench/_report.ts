@@ -434,7 +434,7 @@ const ITEMS: ItemSpec[] = [
     n: 1,
     title: "Spawn + wait of `/bin/true`",
     text:
-      "Each call starts `/bin/true` and waits for it. Rows are paired with the raw call of their runtime that does the same work: stdio inherited, or stdout and stderr piped and read to the end. The floor is Python's `os.posix_spawn` + `waitpid`, measured in another process of the same run. `run(cmd, {cleanup: false})` shows what the exit hooks cost: while a child runs, subproc listens for SIGINT, SIGTERM and SIGHUP (and `exit`) so that it can stop the child when the parent is interrupted, and binding and unbinding those listeners per child is most of what separates `run` from the raw call.",
+      "Each call starts `/bin/true` and waits for it. Rows are paired with the raw call of their runtime that does the same work: stdio inherited, or stdout and stderr piped and read to the end. The floor is Python's `os.posix_spawn` + `waitpid`, measured in another process of the same run. `run(cmd, {cleanup: false})` shows what the exit hooks cost: subproc listens for SIGINT, SIGTERM and SIGHUP (and `exit`) so that it can stop its children when the parent is interrupted; the listeners are installed with the first child and kept, so the two `run` rows should match.",
     rows: [
       ["deno.raw", null],
       ["deno.run", "deno.raw"],
@@ -658,21 +658,21 @@ const ANALYSIS =
   were bound and unbound for every child, which cost 2–4 % of a spawn of
   \`/bin/true\`.)
 - **Web streams for captured output**: \`stdout\`/\`stderr\` are web
-  \`ReadableStream\`s. On Node, \`Readable.toWeb()\` for two pipes costs
-  ~5 % of a captured spawn of \`/bin/true\`; Deno's own \`output()\` reads a
-  pipe with one internal read-all operation, we read it chunk by chunk
-  (~4 %). For 256 MiB the chunked read costs Deno and Node little; on Bun,
-  \`Readable.toWeb()\` takes ~1.7× the time of Bun's own \`data\` events
-  (and Bun's times swing 3–10× between repetitions). Collecting from the
-  runtime's own streams when nobody reads \`stdout\` would remove this; it
-  needs a second collection path in each backend.
-- **New session**: the child's start time is read from \`/proc/PID/stat\`
-  right after the spawn (while the PID can't be reused yet), so that the group
-  is never signalled after its id was recycled (7 µs on Node and Deno; on
-  Bun ~30 µs, ~5 % of a spawn, as the child is still starting). Deno's \`detached: true\`
-  itself costs about twice a plain spawn, for the raw call as well: to call
-  \`setsid()\` it forks the whole process (strace: \`clone\`) where a plain
-  spawn uses \`posix_spawn\`'s vfork-style \`clone3\`.
+  \`ReadableStream\`s. Deno's own \`output()\` reads a pipe with one
+  internal read-all operation; we read it chunk by chunk, each read with a
+  fresh 64 KiB buffer (~4 % of a captured spawn of \`/bin/true\`). On Node
+  and Bun the backend wraps the pipe in a web stream of its own that passes
+  each chunk on without a copy: \`Readable.toWeb()\`, used before, copied
+  every chunk, and on Bun read 256 MiB in ~3.5× the time of Bun's own
+  \`data\` events (now ~1.1× in the same A/B script). Bun's times still
+  swing 3–10× between repetitions, so its intervals are wide.
+- **New session**: Deno's \`detached: true\` costs about twice a plain
+  spawn, for the raw call as well: to call \`setsid()\` it forks the whole
+  process (strace: \`clone\`) where a plain spawn uses \`posix_spawn\`'s
+  vfork-style \`clone3\`. subproc adds nothing per spawn (until this
+  version it read the child's start time from \`/proc\`, ~30 µs on Bun, for a
+  group check that the kernel's own rule makes unnecessary: a group's id is
+  never given to a new process while a member is left).
 - **\`detach()\`** writes its pidfile through a temp file, \`fsync\` and
   \`rename\`, after checking — under a lock beside the pidfile — that no
   live process holds it, and reads the child's start time; the row that adds
@@ -778,9 +778,9 @@ export function readmeSection(
     "| --- | --- | --- | --- | --- |",
     ...rows,
     "",
-    `Where the rest goes: captured output is read through web streams (the public \`stdout\`/\`stderr\` type), which costs a few % per call more than the runtimes' own collectors; a new session also reads the child's start time from \`/proc\` (so that its group is never signalled after the id was recycled); \`detach()\` \`fsync\`s its pidfile and checks, under a lock, that no live process holds it. The exit hooks (\`cleanup\`) are installed once and kept, so they cost nothing per call (\`run\` vs the raw call, with and without them: ${
+    `Where the rest goes: captured output is read through web streams (the public \`stdout\`/\`stderr\` type), which costs a few % per call more than the runtimes' own collectors; \`detach()\` \`fsync\`s its pidfile and checks, under a lock, that no live process holds it. The exit hooks (\`cleanup\`) are installed once and kept, so they cost nothing per call (\`run\` vs the raw call, with and without them: ${
       hooks.join(", ")
-    }). Bun pays more for both: its \`Readable.toWeb()\` reads 256 MiB in ~1.7× the time of its own \`data\` events, and reading a child's \`/proc\` entry right after the spawn takes ~30 µs there (~5 % of a spawn). Profiles and causes: BENCHMARKS.md.`,
+    }). Bun's own times swing 3–10× between repetitions, so its intervals are wide. Profiles and causes: BENCHMARKS.md.`,
     "",
     "Reproduce (about 6 minutes; the peers need Node, Bun and Python 3, and subproc on Node needs the npm build):",
     "",
