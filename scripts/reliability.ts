@@ -14,7 +14,7 @@
  * - `--soak N`: also the soak test, N minutes (`SUBPROC_SOAK_MINUTES`).
  * - `--runtime`: which runtimes (default `deno`). `bun` runs the TypeScript
  *   as is; `node` runs the transpiled tests next to the npm build in
- *   `.build/node/` (made by `deno task test:node`).
+ *   `.build/node/` (made by `scripts/test_node.ts`, a step of `npm test`).
  *
  * Exits 1 when a case failed or a runner failed.
  *

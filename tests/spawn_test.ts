@@ -244,3 +244,21 @@ procTest("unref() lets the parent exit while the child runs", async () => {
   child.ref();
   await child.stop();
 });
+
+procTest(
+  "an unread stdout holds the child back (backpressure); reading lets it finish",
+  async () => {
+    const size = 64 * 1024 * 1024;
+    const child = spawn(["head", "-c", String(size), "/dev/zero"], {
+      stdout: "pipe",
+    });
+    // Only the pipe and a bounded queue may fill: 64 MiB can't all be taken
+    // in while nobody reads.
+    assert.equal(await child.wait({ timeout: 500 }).catch(() => null), null);
+    assert.equal(child.poll(), null, "still writing");
+    let received = 0;
+    for await (const chunk of child.stdout!) received += chunk.byteLength;
+    assert.equal(received, size);
+    assert.equal((await child.status).code, 0);
+  },
+);
