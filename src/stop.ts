@@ -103,10 +103,11 @@ async function stopGroup(
 /**
  * While the leader is not reaped, its PID can't be reused, so `kill(-pgid)`
  * reaches exactly its group. Once it is reaped, the members found in the
- * process table are signalled one by one: the kernel gives a group's id to
- * no new process while any member is left, so they are the leader's (a
- * start-stamp check could add nothing: a session that took the id after the
- * group emptied started after the leader, as the leader's members did).
+ * process table are signalled one by one; the kernel keeps the group's id
+ * from new processes while any member is left. A group that emptied and
+ * whose id a new session took since can't be told from ours: no start stamp
+ * could, as that session started after the leader, like the leader's own
+ * members.
  */
 function signalGroup(target: StopTarget, pgid: number, signal: Signal): void {
   if (!target.exited()) {
