@@ -46,6 +46,15 @@ async function pidsIn(file: string, n: number): Promise<number[]> {
   return pids;
 }
 
+/** Waits until both sleeps of `sh -c 'sleep 100 & sleep 100'` run `sleep`
+ * (see {@linkcode markedRunning}: signalled earlier, they may lose it). */
+async function bothSleepsRunning(mark: string): Promise<void> {
+  await eventually(
+    "the sleeps to start",
+    () => markedRunning(mark, "sleep").length === 2,
+  );
+}
+
 /** The project's version: deno.json here, package.json of the npm build. */
 function projectVersion(): string {
   for (const name of ["../deno.json", "../package.json"]) {
@@ -228,10 +237,7 @@ procTest(
       ["run", "--new-session", "--", "sh", "-c", "sleep 100 & sleep 100"],
       { env: { SUBPROC_TEST_MARK: mark }, onSpawn: (pid) => cli = pid },
     );
-    await eventually(
-      "the sleeps to start",
-      () => markedRunning(mark, "sleep").length === 2,
-    );
+    await bothSleepsRunning(mark);
     const [cmd] = marked(mark).filter((pid) => stat(pid)!.ppid === cli);
     assert.equal(stat(cmd!)!.sid, cmd, "CMD leads its own session");
     process.kill(cli, "SIGTERM");
@@ -250,10 +256,7 @@ procTest(
       env: { SUBPROC_TEST_MARK: mark },
       onSpawn: (pid) => cli = pid,
     });
-    await eventually(
-      "the sleeps to start",
-      () => markedRunning(mark, "sleep").length === 2,
-    );
+    await bothSleepsRunning(mark);
     process.kill(cli, "SIGTERM");
     const result = await pending;
     assert.equal(result.signal, "SIGTERM", JSON.stringify(result));
@@ -276,10 +279,7 @@ procTest(
           detached: true,
         },
       );
-      await eventually(
-        "the sleeps to start",
-        () => markedRunning(mark, "sleep").length === 2,
-      );
+      await bothSleepsRunning(mark);
       // The terminal sends SIGINT to the foreground group, CMD included
       // (or not, with --new-session); the background sleep ignores it.
       process.kill(-cli, "SIGINT");
