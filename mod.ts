@@ -35,6 +35,6 @@ export {
   type DetachedProcess,
   type DetachOptions,
 } from "./src/detach.ts";
-export { killTree } from "./src/tree.ts";
+export { killTree } from "./src/stop/kill_tree.ts";
 export { isAlive } from "./src/alive.ts";
 export { Pidfile } from "./src/pidfile.ts";

@@ -8,7 +8,7 @@ import { AlreadyRunningError } from "./errors.ts";
 import { Pidfile } from "./pidfile.ts";
 import { withPidfileLock } from "./pidfile_lock.ts";
 import { spawnWithPlan } from "./spawn.ts";
-import type { StdioOption, WindowsOptions } from "./types.ts";
+import type { ContainMode, StdioOption, WindowsOptions } from "./types.ts";
 import {
   validateCmd,
   validateOptionsObject,
@@ -41,6 +41,12 @@ export interface DetachOptions {
     readonly file: string;
     readonly append?: boolean;
   };
+  /** How the program and what it starts are held together, so that a
+   * stop reaches all of it (see {@linkcode ContainMode}): a daemon that
+   * forks again, calls `setsid` and lets its parent exit stays in its
+   * cgroup.
+   * @default {"auto"} */
+  readonly contain?: ContainMode;
   /** Write the program's PID here (atomically). A pidfile that names a
    * running process makes `detach` fail with `AlreadyRunningError` before
    * anything starts. */
@@ -57,6 +63,11 @@ export interface DetachedProcess {
   readonly pgid: number;
   /** The pidfile written, if any. */
   readonly pidfile: string | undefined;
+  /** The absolute path of its cgroup directory (Linux, where one could be
+   * made), or `null`. It stays while anything of the program runs; a stop
+   * of the program's tree by {@linkcode killTree} from this process, or
+   * `subproc stop`, removes it. */
+  readonly cgroup: string | null;
   /** Windows: `true` when the program broke away from the job this process
    * runs in, `false` when the job forbids it (see
    * `Subprocess.brokeAway`). `undefined` on other systems. */
@@ -71,6 +82,7 @@ const DETACH_KEYS: ReadonlySet<string> = new Set([
   "stdout",
   "stderr",
   "pidfile",
+  "contain",
   "windows",
 ]);
 
@@ -129,6 +141,7 @@ export async function detach(
     ...(opts.env === undefined ? {} : { env: opts.env }),
     ...(opts.clearEnv === undefined ? {} : { clearEnv: opts.clearEnv }),
     ...(opts.windows === undefined ? {} : { windows: opts.windows }),
+    ...(opts.contain === undefined ? {} : { contain: opts.contain }),
     stdin: detachedStdio("stdin", opts.stdin),
     stdout: detachedStdio("stdout", opts.stdout),
     stderr: detachedStdio("stderr", opts.stderr),
@@ -170,6 +183,7 @@ export async function detach(
     pid: child.pid,
     pgid: child.pid,
     pidfile: pidfile?.path,
+    cgroup: child.cgroup,
     brokeAway: child.brokeAway,
   };
 }

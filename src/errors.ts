@@ -180,3 +180,26 @@ export class BreakawayDeniedError extends SubprocessError {}
  * ```
  */
 export class AlreadyRunningError extends SubprocessError {}
+
+/**
+ * `contain: "cgroup"` was asked for, and no cgroup can be made here. The
+ * message says why: no cgroup v2 file system is mounted, this process's
+ * cgroup is not writable (not root, and not delegated to this user), the
+ * kernel has no `cgroup.kill` (Linux older than 5.14), or the system is not
+ * Linux. Nothing was started. `contain: "auto"` falls back to the tree.
+ *
+ * @example Ask for a cgroup, fall back when there is none
+ * ```ts
+ * import { ContainmentUnavailableError, spawn } from "@subproc/subproc";
+ * let child;
+ * try {
+ *   child = spawn(["true"], { newSession: true, contain: "cgroup" });
+ * } catch (error) {
+ *   if (!(error instanceof ContainmentUnavailableError)) throw error;
+ *   console.log(error.message); // Cannot contain "true" in a cgroup: …
+ *   child = spawn(["true"], { newSession: true, contain: "tree" });
+ * }
+ * await child.status;
+ * ```
+ */
+export class ContainmentUnavailableError extends SubprocessError {}

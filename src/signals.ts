@@ -79,3 +79,13 @@ export function signalName(n: number): Signal | null {
   }
   return null;
 }
+
+/** Sends `signal` through `send`, then SIGCONT unless `signal` is SIGKILL
+ * or SIGCONT: a stopped process acts on a signal only once continued. */
+export function withContinue(
+  send: (signal: Signal) => void,
+  signal: Signal,
+): void {
+  send(signal);
+  if (signal !== "SIGKILL" && signal !== "SIGCONT") send("SIGCONT");
+}

@@ -20,7 +20,10 @@ import { os } from "./os/select.ts";
 import { backend } from "./runtime/select.ts";
 import { type ChildHandle, SpawnFailure } from "./runtime/types.ts";
 import { validateSignal } from "./signals.ts";
-import { stopChild, type StopTarget } from "./stop.ts";
+import { rememberChild, stopChild } from "./stop/child.ts";
+import type { ChildTarget } from "./stop/members.ts";
+import { type Containment, prepareContainment } from "./contain/prepare.ts";
+import { releaseCgroup, terminateCgroupNow } from "./contain/release.ts";
 import type {
   ExitStatus,
   Signal,
@@ -34,10 +37,11 @@ import {
   SPAWN_OPTION_KEYS,
   type SpawnPlan,
   validateCmd,
-  validateMs,
   validateOptionsObject,
   validateSpawnOptions,
+  validateStopOptions,
 } from "./validate.ts";
+import { LongTimer } from "./long_timer.ts";
 import { settlesWithin } from "./wait.ts";
 
 /**
@@ -63,6 +67,11 @@ export interface Subprocess extends AsyncDisposable {
   readonly status: Promise<ExitStatus>;
   /** `true` once the spawn's `timeout` fired and stopped the child. */
   readonly timedOut: boolean;
+  /** The absolute path of the child's cgroup directory (Linux, `contain`
+   * `"cgroup"` or `"auto"` where one could be made), or `null` when it is
+   * not in a cgroup of its own. The directory is removed once the child and
+   * everything in it ended and were waited for or stopped. */
+  readonly cgroup: string | null;
   /** Windows, with `windows.breakawayFromJob`: `true` when the child was
    * created with `CREATE_BREAKAWAY_FROM_JOB` (it is not in the job this
    * process runs in), `false` when `"try"` fell back to a normal start
@@ -111,7 +120,7 @@ export type StopReason = "timeout" | "abort" | "maxBuffer";
 
 /** The implementation of {@linkcode Subprocess} (not exported publicly, so
  * users can't construct one). */
-export class ChildProcess implements Subprocess, StopTarget {
+export class ChildProcess implements Subprocess, ChildTarget {
   readonly pid: number;
   readonly pgid: number | undefined;
   readonly cmd: readonly string[];
@@ -120,12 +129,14 @@ export class ChildProcess implements Subprocess, StopTarget {
   readonly stderr: ReadableStream<Uint8Array> | null;
   readonly status: Promise<ExitStatus>;
   readonly brokeAway: boolean | undefined;
+  readonly cgroup: string | null;
+  readonly token: string | undefined;
   readonly #handle: ChildHandle;
   readonly #plan: SpawnPlan;
   #result: ExitStatus | null = null;
   #stopReason: StopReason | undefined;
   #stopping: Promise<unknown> | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: LongTimer | undefined;
   #collectors: { out?: Collector; err?: Collector } | undefined;
   #finished: Promise<ExitStatus> | undefined;
   #stdinUsed = false;
@@ -133,12 +144,19 @@ export class ChildProcess implements Subprocess, StopTarget {
   #unregister: (() => void) | undefined;
   #onAbort: (() => void) | undefined;
 
-  constructor(cmd: readonly string[], handle: ChildHandle, plan: SpawnPlan) {
+  constructor(
+    cmd: readonly string[],
+    handle: ChildHandle,
+    plan: SpawnPlan,
+    containment: Containment,
+  ) {
     this.cmd = cmd;
     this.#handle = handle;
     this.#plan = plan;
     this.pid = handle.pid;
     this.pgid = plan.newSession ? handle.pid : undefined;
+    this.cgroup = containment.cgroup;
+    this.token = containment.token;
     this.brokeAway = handle.brokeAway;
     this.stdin = handle.stdin;
     this.stdout = handle.stdout;
@@ -148,6 +166,7 @@ export class ChildProcess implements Subprocess, StopTarget {
       this.#release();
       return status;
     });
+    rememberChild(this);
     this.#arm();
   }
 
@@ -159,7 +178,7 @@ export class ChildProcess implements Subprocess, StopTarget {
       });
     }
     if (plan.timeout !== undefined) {
-      this.#timer = setTimeout(() => this.#stopFor("timeout"), plan.timeout);
+      this.#timer = new LongTimer(() => this.#stopFor("timeout"), plan.timeout);
     }
     if (plan.signal) {
       const onAbort = () => this.#stopFor("abort");
@@ -184,17 +203,24 @@ export class ChildProcess implements Subprocess, StopTarget {
     return this.#stopReason;
   }
 
+  /** Once the child was reaped: its timers and listeners go; its cgroup
+   * goes too unless something it started still runs there (then it stays
+   * for `stop()` and the exit cleanup, and goes once empty). */
   #release(): void {
-    clearTimeout(this.#timer);
-    this.#unregister?.();
+    this.#timer?.clear();
     if (this.#onAbort) {
       this.#plan.signal?.removeEventListener("abort", this.#onAbort);
+    }
+    const unregister = () => this.#unregister?.();
+    if (this.cgroup === null || releaseCgroup(this.cgroup, unregister)) {
+      unregister();
     }
   }
 
   #terminateNow(signal: Signal): void {
-    if (this.#result !== null) return;
-    if (this.pgid !== undefined) os.signalGroup(this.pgid, signal);
+    if (this.cgroup !== null) terminateCgroupNow(this.cgroup, signal);
+    else if (this.#result !== null) return;
+    else if (this.pgid !== undefined) os.signalGroup(this.pgid, signal);
     else this.#handle.kill(signal);
   }
 
@@ -321,24 +347,12 @@ export class ChildProcess implements Subprocess, StopTarget {
   }
 
   async stop(options?: StopOptions): Promise<ExitStatus> {
-    const opts = validateOptionsObject("stop", options, STOP_KEYS);
-    const signal = opts.signal === undefined
-      ? this.#plan.killSignal
-      : validateSignal("signal", opts.signal);
-    const grace = opts.grace === undefined
-      ? this.#plan.grace
-      : validateMs("grace", opts.grace);
-    const scope = opts.scope;
-    if (
-      scope !== undefined && scope !== "process" && scope !== "group" &&
-      scope !== "tree"
-    ) {
-      throw new RangeError(
-        `Expected the \`scope\` option to be "process", "group" or "tree", got ${
-          JSON.stringify(scope)
-        }`,
-      );
-    }
+    const { signal, grace, scope } = validateStopOptions(
+      "stop",
+      options,
+      STOP_KEYS,
+      { signal: this.#plan.killSignal, grace: this.#plan.grace },
+    );
     return await stopChild(this, scope, signal, grace);
   }
 
@@ -348,7 +362,7 @@ export class ChildProcess implements Subprocess, StopTarget {
 
   unref(): void {
     this.#handle.unref();
-    if (this.#timer !== undefined) backend.unrefTimer(this.#timer);
+    this.#timer?.unref(backend.unrefTimer);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -463,19 +477,47 @@ export function spawnWithPlan(
   cmd: readonly string[],
   plan: SpawnPlan,
 ): ChildProcess {
-  const line = commandLine(cmd, plan);
   // The exit hooks go in before the child starts: installing them can fail
   // (see installCleanupHooks), and a child must not be left running then.
   if (plan.cleanup && !installCleanupHooks()) {
     throw spawnError(cmd, new SpawnFailure("EMFILE", undefined));
   }
-  let handle: ChildHandle;
+  const containment = prepareContainment({
+    mode: plan.contain,
+    cmd,
+    env: plan.env,
+    clearEnv: plan.clearEnv,
+  });
   try {
-    handle = backend.spawn({
+    const line = commandLine(cmd, plan);
+    const start = () => startProcess(cmd, line, plan, containment);
+    const cgroup = containment.cgroup;
+    const handle = cgroup === null
+      ? start()
+      : os.cgroups!.spawnInside(cgroup, start);
+    return new ChildProcess(cmd, handle, plan, containment);
+  } catch (error) {
+    // Nothing started: nothing may be left behind.
+    if (containment.cgroup !== null) releaseCgroup(containment.cgroup);
+    throw error;
+  }
+}
+
+function startProcess(
+  cmd: readonly string[],
+  line: readonly string[],
+  plan: SpawnPlan,
+  containment: Containment,
+): ChildHandle {
+  const env = plan.env === undefined && containment.token === undefined
+    ? undefined
+    : { ...plan.env, ...containment.env };
+  try {
+    return backend.spawn({
       file: line[0]!,
       args: line.slice(1),
       cwd: plan.cwd,
-      env: plan.env,
+      env,
       clearEnv: plan.clearEnv,
       stdin: plan.stdin,
       stdout: plan.stdout,
@@ -492,7 +534,6 @@ export function spawnWithPlan(
     if (error instanceof SpawnFailure) throw spawnError(cmd, error);
     throw error;
   }
-  return new ChildProcess(cmd, handle, plan);
 }
 
 /**

@@ -87,6 +87,23 @@ export interface WindowsOptions {
   readonly hide?: boolean;
 }
 
+/** How a child and everything it starts are held together, so that a stop
+ * reaches all of it — a double-forked daemon (fork, `setsid`, parent exits:
+ * re-parented to PID 1) too.
+ *
+ * - `"cgroup"`: a cgroup v2 of its own (Linux ≥ 5.14, writable by us: root,
+ *   or a delegated cgroup), joined before the program runs. Nothing it
+ *   starts can leave it. Where none can be made: a
+ *   `ContainmentUnavailableError` before anything starts.
+ * - `"tree"`: its group and its tree by parent links, plus a token in its
+ *   environment (`SUBPROC_CONTAIN_TOKEN`) that every descendant inherits
+ *   (Linux: found in `/proc/PID/environ`). A daemon that clears its
+ *   environment escapes; with `clearEnv: true` the environment is exactly
+ *   `env`, so there is no token.
+ * - `"auto"`: a cgroup where one can be made, else `"tree"`.
+ */
+export type ContainMode = "auto" | "cgroup" | "tree";
+
 /** Options of {@linkcode spawn}. */
 export interface SpawnOptions {
   /** Working directory of the child. It must exist.
@@ -111,6 +128,10 @@ export interface SpawnOptions {
    * controlling terminal, and the whole group can be stopped at once.
    * @default {false} */
   readonly newSession?: boolean;
+  /** How the child and what it starts are held together for stopping (see
+   * {@linkcode ContainMode}).
+   * @default {"auto" with `newSession: true`, else "tree"} */
+  readonly contain?: ContainMode;
   /** Stop the child (its group, or its tree) after this many milliseconds.
    * @default {undefined} (no timeout) */
   readonly timeout?: number;

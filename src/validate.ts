@@ -11,7 +11,13 @@ import { dirname } from "node:path";
 import type { ResolvedStdio } from "./runtime/types.ts";
 import { describe } from "./describe.ts";
 import { validateSignal } from "./signals.ts";
-import type { Signal, SpawnOptions, StdioOption } from "./types.ts";
+import type {
+  ContainMode,
+  Signal,
+  SpawnOptions,
+  StdioOption,
+  StopScope,
+} from "./types.ts";
 
 function hasNul(text: string): boolean {
   return text.includes("\0");
@@ -70,25 +76,11 @@ export function validateMs(
   return value;
 }
 
-/** The longest wait a JavaScript timer can do (2^31 - 1 ms, about 24.8
- * days): `setTimeout` fires a longer one at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Checks a duration that a timer waits for: at most
- * {@linkcode MAX_TIMER_MS}. */
-export function validateTimerMs(option: string, value: unknown): number {
-  const ms = validateMs(option, value);
-  if (ms > MAX_TIMER_MS) {
-    throw new RangeError(
-      `Expected the \`${option}\` option to be at most ${MAX_TIMER_MS} milliseconds (about 24.8 days), got ${ms}`,
-    );
-  }
-  return ms;
-}
-
-/** Checks an optional timeout; `undefined` stays `undefined`. */
+/** Checks an optional number of milliseconds; `undefined` stays
+ * `undefined`. Any finite length works: long waits chain timers
+ * (`long_timer.ts`). */
 export function optionalMs(option: string, value: unknown): number | undefined {
-  return value === undefined ? undefined : validateTimerMs(option, value);
+  return value === undefined ? undefined : validateMs(option, value);
 }
 
 /** Checks an optional boolean. */
@@ -142,6 +134,7 @@ export const SPAWN_OPTION_KEYS: ReadonlySet<string> = new Set([
   "stdout",
   "stderr",
   "newSession",
+  "contain",
   "timeout",
   "killSignal",
   "grace",
@@ -162,6 +155,7 @@ export interface SpawnPlan {
   readonly stdout: ResolvedStdio;
   readonly stderr: ResolvedStdio;
   readonly newSession: boolean;
+  readonly contain: ContainMode;
   readonly timeout: number | undefined;
   readonly killSignal: Signal;
   readonly grace: number;
@@ -179,6 +173,8 @@ export interface SpawnPlan {
 
 /** Default milliseconds between the first signal and SIGKILL. */
 export const DEFAULT_GRACE = 2000;
+/** Default first signal of a stop. */
+export const DEFAULT_KILL_SIGNAL: Signal = "SIGTERM";
 /** Default bounded drain after the child exited. */
 export const DEFAULT_DRAIN_TIMEOUT = 500;
 /** Default limit of captured bytes per stream. */
@@ -199,6 +195,11 @@ export function validateSpawnOptions(
       }`,
     );
   }
+  const newSession = optionalBoolean(
+    "newSession",
+    options.newSession,
+    defaults.newSession ?? false,
+  );
   const maxBuffer = validateMs(
     "maxBuffer",
     options.maxBuffer ?? DEFAULT_MAX_BUFFER,
@@ -211,14 +212,11 @@ export function validateSpawnOptions(
     stdin: validateStdio("stdin", options.stdin),
     stdout: validateStdio("stdout", options.stdout),
     stderr: validateStdio("stderr", options.stderr),
-    newSession: optionalBoolean(
-      "newSession",
-      options.newSession,
-      defaults.newSession ?? false,
-    ),
+    newSession,
+    contain: validateContain(options.contain, newSession ? "auto" : "tree"),
     timeout: optionalMs("timeout", options.timeout),
     killSignal: options.killSignal === undefined
-      ? "SIGTERM"
+      ? DEFAULT_KILL_SIGNAL
       : validateSignal("killSignal", options.killSignal),
     grace: validateMs("grace", options.grace ?? DEFAULT_GRACE),
     signal,
@@ -228,13 +226,25 @@ export function validateSpawnOptions(
       false,
     ),
     cleanup: optionalBoolean("cleanup", options.cleanup, true),
-    drainTimeout: validateTimerMs(
+    drainTimeout: validateMs(
       "drainTimeout",
       options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT,
     ),
     maxBuffer,
     ...windows,
   };
+}
+
+const CONTAIN_MODES: readonly ContainMode[] = ["auto", "cgroup", "tree"];
+
+function validateContain(value: unknown, fallback: ContainMode): ContainMode {
+  if (value === undefined) return fallback;
+  if (CONTAIN_MODES.includes(value as ContainMode)) return value as ContainMode;
+  throw new TypeError(
+    `Expected the \`contain\` option to be "auto", "cgroup" or "tree", got ${
+      describe(value)
+    }`,
+  );
 }
 
 function validateCwd(cwd: unknown): string | undefined {
@@ -367,5 +377,48 @@ function validateWindows(
     breakawayFromJob: (breakawayFromJob as boolean | "try" | undefined) ??
       false,
     hide: optionalBoolean("windows.hide", hide, true),
+  };
+}
+
+/** `stop()` and `killTree()` options after validation. */
+export interface StopPlan {
+  readonly signal: Signal;
+  readonly grace: number;
+  readonly scope: StopScope | undefined;
+}
+
+const STOP_SCOPES: readonly StopScope[] = ["process", "group", "tree"];
+
+/**
+ * Checks the options of `fn` (`stop` or `killTree`, whose `known` keys
+ * differ) and fills in `defaults` (the spawn's `killSignal` and `grace`, or
+ * the library's).
+ */
+export function validateStopOptions(
+  fn: string,
+  options: unknown,
+  known: ReadonlySet<string>,
+  defaults: { readonly signal: Signal; readonly grace: number } = {
+    signal: DEFAULT_KILL_SIGNAL,
+    grace: DEFAULT_GRACE,
+  },
+): StopPlan {
+  const opts = validateOptionsObject(fn, options, known);
+  const scope = opts.scope;
+  if (scope !== undefined && !STOP_SCOPES.includes(scope as StopScope)) {
+    throw new RangeError(
+      `Expected the \`scope\` option to be "process", "group" or "tree", got ${
+        describe(scope)
+      }`,
+    );
+  }
+  return {
+    signal: opts.signal === undefined
+      ? defaults.signal
+      : validateSignal("signal", opts.signal),
+    grace: opts.grace === undefined
+      ? defaults.grace
+      : validateMs("grace", opts.grace),
+    scope: scope as StopScope | undefined,
   };
 }

@@ -1,13 +1,12 @@
 /**
- * Small timing helpers.
+ * Waiting for something to happen, within a time limit of any length.
  *
  * @module
  */
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { LongTimer, sleep } from "./long_timer.ts";
+
+export { sleep };
 
 /** How often we look at the process table while waiting for processes to end. */
 export const POLL_MS = 10;
@@ -43,12 +42,12 @@ export async function settlesWithin(
   promise: Promise<unknown>,
   ms: number,
 ): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimer | undefined;
   const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+    timer = new LongTimer(() => resolve(false), ms);
   });
   const settled = promise.then(() => true, () => true);
   const result = await Promise.race([settled, expired]);
-  clearTimeout(timer);
+  timer!.clear();
   return result;
 }

@@ -13,12 +13,26 @@
  */
 
 import { spawn as spawnChild } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import {
+  cgroupDirectory,
+  parseCgroup2Mount,
+  parseOwnCgroup,
+} from "../src/os/linux/cgroup.ts";
 
 /** `true` where `/proc` is there to check the kernel's view. */
 export const hasProc: boolean = (() => {
@@ -138,6 +152,95 @@ export function tagged(tag: string): number[] {
   return found;
 }
 
+/**
+ * The cgroup this test process moved itself into (Linux with a writable
+ * cgroup v2), so that every cgroup the library makes for the children of a
+ * test — and of the programs a test runs, such as the CLI — appears right
+ * below it: a test that leaves one behind is caught, even while other test
+ * processes run beside it. `null` where there is none. On exit the process
+ * moves back and removes it; one left by a killed run is removed by the
+ * next.
+ */
+export const testCgroup: string | null = enterTestCgroup();
+
+function enterTestCgroup(): string | null {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const mount = parseCgroup2Mount(read("/proc/self/mountinfo"));
+  const path = parseOwnCgroup(read("/proc/self/cgroup"));
+  if (mount === null || path === null) return null;
+  const own = cgroupDirectory(mount, path);
+  if (own === null) return null;
+  const stamp = (pid: string) =>
+    read(`/proc/${pid}/stat`).split(") ")[1]?.split(" ")[19];
+  const name = `subproc-tests.${process.pid}.${stamp("self")}`;
+  // Each test file loads this module again (Deno): stay where the first put us.
+  if (own.endsWith(`/${name}`)) return own;
+  for (const name of readdirSync(own)) {
+    const owner = /^subproc-tests\.(\d+)\.(\d+)$/.exec(name);
+    if (owner && stamp(owner[1]!) !== owner[2]) {
+      try {
+        rmdirSync(join(own, name));
+      } catch {
+        // still in use
+      }
+    }
+  }
+  const dir = join(own, name);
+  try {
+    mkdirSync(dir);
+    writeFileSync(join(dir, "cgroup.procs"), "0");
+  } catch {
+    return null; // not root, or no cgroup2 write access: tests skip what needs one
+  }
+  process.on("exit", () => {
+    try {
+      writeFileSync(join(own, "cgroup.procs"), "0");
+      rmdirSync(dir);
+    } catch {
+      // a cgroup left below it: the next run reports nothing, the leak was
+      // reported by the test that made it
+    }
+  });
+  return dir;
+}
+
+/** The cgroups below {@linkcode testCgroup}. */
+export function cgroupsLeft(): string[] {
+  if (testCgroup === null) return [];
+  return readdirSync(testCgroup).filter((name) => {
+    try {
+      return statSync(join(testCgroup!, name)).isDirectory();
+    } catch {
+      return false;
+    }
+  }).map((name) => join(testCgroup!, name));
+}
+
+/** Ends everything in cgroup `dir` and removes it (a leaked one). */
+function removeLeakedCgroup(dir: string): void {
+  try {
+    writeFileSync(join(dir, "cgroup.kill"), "1");
+  } catch {
+    // gone already
+  }
+  const deadline = Date.now() + DEATH_MS;
+  while (Date.now() < deadline) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code === "ENOENT") return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
 /** Options of {@linkcode procTest}. */
 export interface ProcTestOptions {
   /** Skip with this reason (printed by the runner). */
@@ -148,8 +251,9 @@ export interface ProcTestOptions {
 }
 
 /**
- * A `node:test` test that fails if it leaked a process. Leftovers are given
- * `leakWaitMs` (default 1 s) to end, then SIGKILLed and reported.
+ * A `node:test` test that fails if it leaked a process or a cgroup.
+ * Leftovers are given `leakWaitMs` (default 1 s) to end, then SIGKILLed
+ * (cgroups: killed and removed) and reported.
  */
 export function procTest(
   name: string,
@@ -172,10 +276,15 @@ export function procTest(
       else process.env.SUBPROC_TEST_TAG = previous;
       const deadline = Date.now() + (options.leakWaitMs ?? 1000);
       let left = tagged(tag);
-      while (left.length > 0 && Date.now() < deadline) {
+      let cgroups = cgroupsLeft();
+      while (
+        (left.length > 0 || cgroups.length > 0) && Date.now() < deadline
+      ) {
         await sleep(20);
         left = tagged(tag);
+        cgroups = cgroupsLeft();
       }
+      cgroups.forEach(removeLeakedCgroup);
       for (const pid of left) {
         try {
           process.kill(pid, "SIGKILL");
@@ -188,6 +297,12 @@ export function procTest(
         // deno-lint-ignore no-unsafe-finally
         throw new Error(
           `Test leaked ${left.length} process(es): ${what.join(", ")}`,
+        );
+      }
+      if (cgroups.length > 0 && !failed) {
+        // deno-lint-ignore no-unsafe-finally
+        throw new Error(
+          `Test leaked ${cgroups.length} cgroup(s): ${cgroups.join(", ")}`,
         );
       }
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { isAlive, killTree, spawn } from "../mod.ts";
-import { collectTree } from "../src/tree.ts";
+import { collectTree } from "../src/process_tree.ts";
 import { linux } from "../src/os/linux.ts";
 import { alive, allStats, eventually, procTest, stat } from "./_helpers.ts";
 
@@ -21,7 +21,7 @@ function treeScript(levels: number, fanout: number): string {
 }
 
 function descendants(root: number): number[] {
-  return collectTree(linux.list(), root).map((row) => row.pid);
+  return collectTree(linux.list(), [root]).map((row) => row.pid);
 }
 
 procTest(

@@ -3,7 +3,7 @@ import process from "node:process";
 import { spawn } from "../mod.ts";
 import { linux } from "../src/os/linux.ts";
 import { macos, parsePs } from "../src/os/macos.ts";
-import { collectTree } from "../src/tree.ts";
+import { collectTree } from "../src/process_tree.ts";
 import { eventually, procTest } from "./_helpers.ts";
 
 // The macOS/BSD shim only needs `ps`; here it runs against Linux's procps so
@@ -35,11 +35,11 @@ procTest(
     try {
       await eventually(
         "the tree to grow",
-        () => collectTree(linux.list(), child.pid).length === 3,
+        () => collectTree(linux.list(), [child.pid]).length === 3,
       );
-      const fromProc = collectTree(linux.list(), child.pid).map((r) => r.pid)
+      const fromProc = collectTree(linux.list(), [child.pid]).map((r) => r.pid)
         .sort();
-      const fromPs = collectTree(macos.list(), child.pid).map((r) => r.pid)
+      const fromPs = collectTree(macos.list(), [child.pid]).map((r) => r.pid)
         .sort();
       assert.deepEqual(fromPs, fromProc);
       const row = macos.info(child.pid)!;

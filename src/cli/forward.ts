@@ -22,13 +22,13 @@ import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";
 import { ownLineage } from "../safety.ts";
 import type { Subprocess } from "../spawn.ts";
-import { collectTree } from "../tree.ts";
+import { collectTree } from "../process_tree.ts";
 import type { Signal } from "../types.ts";
 
 /** The live tree of `pid`; empty where the process table can't be read. */
 function treeOf(pid: number): ProcessInfo[] {
   try {
-    return collectTree(os.list(), pid, ownLineage());
+    return collectTree(os.list(), [pid], ownLineage());
   } catch {
     return []; // best effort: the group (or CMD) is still signalled
   }

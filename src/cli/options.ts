@@ -7,7 +7,7 @@
 import { describe } from "../describe.ts";
 import { parseDuration } from "../duration.ts";
 import { isSignal, signalName, signalNumber } from "../signals.ts";
-import type { Signal } from "../types.ts";
+import type { ContainMode, Signal } from "../types.ts";
 import { UsageError } from "./args.ts";
 
 /** A duration option in milliseconds, or `undefined` when not given.
@@ -48,5 +48,18 @@ export function signalOption(
     `invalid ${option} ${
       describe(value)
     }: expected a signal such as TERM, SIGINT or 9`,
+  );
+}
+
+const CONTAIN_MODES: readonly ContainMode[] = ["auto", "cgroup", "tree"];
+
+/** `--contain M`: `auto` (the default), `cgroup` or `tree`.
+ *
+ * @throws {UsageError} Another value. */
+export function containOption(value: string | undefined): ContainMode {
+  if (value === undefined) return "auto";
+  if (CONTAIN_MODES.includes(value as ContainMode)) return value as ContainMode;
+  throw new UsageError(
+    `invalid --contain ${describe(value)}: expected auto, cgroup or tree`,
   );
 }

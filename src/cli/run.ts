@@ -5,12 +5,10 @@
  * @module
  */
 
-import process from "node:process";
 import { formatDuration } from "../duration.ts";
 import { CommandNotFoundError, PermissionDeniedError } from "../errors.ts";
-import { os } from "../os/select.ts";
 import { spawn, type Subprocess } from "../spawn.ts";
-import type { Signal } from "../types.ts";
+import type { ContainMode, Signal } from "../types.ts";
 import { DEFAULT_GRACE } from "../validate.ts";
 import { flag, type ParsedArgs, requireCommand, stringOption } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -23,8 +21,8 @@ import {
 } from "./exit_codes.ts";
 import { FORWARDED, SignalForwarder } from "./forward.ts";
 import { printError } from "./io.ts";
-import { RUN_TOKEN, stopLeftovers } from "./leftovers.ts";
-import { durationOption, signalOption } from "./options.ts";
+import { stopLeftovers } from "./leftovers.ts";
+import { containOption, durationOption, signalOption } from "./options.ts";
 import { reraise } from "../reraise.ts";
 
 /** What `subproc run` was asked to do. */
@@ -36,6 +34,7 @@ export interface RunRequest {
   readonly signal: Signal;
   readonly newSession: boolean;
   readonly killOnParentExit: boolean;
+  readonly contain: ContainMode;
 }
 
 function request(parsed: ParsedArgs): RunRequest {
@@ -50,6 +49,7 @@ function request(parsed: ParsedArgs): RunRequest {
     signal: signalOption(stringOption(parsed, "signal"), "--signal", "SIGTERM"),
     newSession: flag(parsed, "new-session"),
     killOnParentExit: flag(parsed, "kill-on-parent-exit"),
+    contain: containOption(stringOption(parsed, "contain")),
   };
 }
 
@@ -60,10 +60,10 @@ function startFailure(error: unknown): number {
   return RUN_FAILED;
 }
 
-function start(req: RunRequest, token: string): Subprocess {
+function start(req: RunRequest): Subprocess {
   return spawn([...req.cmd], {
-    env: { [RUN_TOKEN]: token },
     newSession: req.newSession,
+    contain: req.contain,
     killOnParentExit: req.killOnParentExit,
     killSignal: req.signal,
     grace: req.grace,
@@ -90,16 +90,13 @@ function forwardable(signal: Signal | null): Signal | undefined {
 export async function runCmd(req: RunRequest): Promise<number> {
   const forwarder = new SignalForwarder();
   let child: Subprocess;
-  const token = crypto.randomUUID();
   try {
-    child = start(req, token);
+    child = start(req);
   } catch (error) {
     forwarder.dispose();
     return startFailure(error);
   }
   forwarder.attach(child);
-  // CMD's start stamp; ours (earlier) if CMD is already gone.
-  const since = (os.info(child.pid) ?? os.info(process.pid))?.startKey ?? 0;
   const status = await child.wait();
   const interrupt = forwarder.received ??
     (child.timedOut ? undefined : forwardable(status.signal));
@@ -107,8 +104,6 @@ export async function runCmd(req: RunRequest): Promise<number> {
     await stopLeftovers(
       child,
       forwarder.snapshot,
-      since,
-      token,
       req.signal,
       req.grace,
       (error) => printError(`subproc run: ${(error as Error).message}`),
@@ -132,7 +127,7 @@ export async function runCmd(req: RunRequest): Promise<number> {
 export const runCommand: Command = {
   name: "run",
   synopsis:
-    "subproc run [--timeout D] [--grace D] [--signal S] [--new-session] [--kill-on-parent-exit] -- CMD [ARG]...",
+    "subproc run [--timeout D] [--grace D] [--signal S] [--new-session] [--kill-on-parent-exit] [--contain M] -- CMD [ARG]...",
   help: `Runs CMD (never through a shell) and exits with its exit code.
 
 Options:
@@ -145,6 +140,11 @@ Options:
   --new-session          start CMD in a new session and process group: it
                          loses the terminal; subproc forwards signals to it
   --kill-on-parent-exit  kill CMD even if subproc dies by SIGKILL (Linux)
+  --contain M            how CMD and what it starts are held together for
+                         stopping: auto (default: a cgroup where one can be
+                         made, else tree), cgroup (required: exit 125 where
+                         none can be made), tree (group, parent links and a
+                         token in the environment)
   -h, --help             show this help
 
 Durations: 500ms, 10s, 2m, 1h, or a bare number of seconds (1.5).
@@ -172,6 +172,7 @@ Exit status:
     signal: { type: "string" },
     "new-session": { type: "boolean" },
     "kill-on-parent-exit": { type: "boolean" },
+    contain: { type: "string" },
   },
   usageExitCode: RUN_FAILED,
   failureExitCode: RUN_FAILED,

@@ -8,7 +8,7 @@
 import process from "node:process";
 import type { ProcessInfo } from "../os/types.ts";
 import type { Pidfile } from "../pidfile.ts";
-import { stopPid } from "../stop_pid.ts";
+import { stopPid } from "../stop/pid.ts";
 import type { Signal, StopScope } from "../types.ts";
 import { DEFAULT_GRACE } from "../validate.ts";
 import { flag, noCommand, type ParsedArgs, stringOption } from "./args.ts";

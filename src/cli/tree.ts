@@ -7,7 +7,7 @@
 
 import process from "node:process";
 import { os } from "../os/select.ts";
-import { collectTree } from "../tree.ts";
+import { collectTree } from "../process_tree.ts";
 import { noCommand, type ParsedArgs, UsageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import { FAILED, USAGE } from "./exit_codes.ts";
@@ -21,7 +21,7 @@ function execute(parsed: ParsedArgs): Promise<number> {
   if (arg === undefined) throw new UsageError("missing PID");
   const pid = pidArgument(arg);
   // Without ourselves (and so without what we start, such as `ps`).
-  const rows = collectTree(os.list(), pid, new Set([process.pid]));
+  const rows = collectTree(os.list(), [pid], new Set([process.pid]));
   if (!rows.some((row) => row.pid === pid)) {
     printError(`subproc tree: process ${pid} is not running`);
     return Promise.resolve(FAILED);

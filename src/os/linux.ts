@@ -1,7 +1,13 @@
 /**
  * Linux: the process table from `/proc/*\/stat`, start times from field 22
- * (clock ticks since boot) and `/proc/uptime`, parent-death signal through
- * `setpriv --pdeathsig` (util-linux ≥ 2.33).
+ * (clock ticks since boot) and `/proc/uptime`, environments from
+ * `/proc/PID/environ`, parent-death signal through `setpriv --pdeathsig`
+ * (util-linux ≥ 2.33), containment through cgroup v2 (`linux/cgroup.ts`).
+ *
+ * Where `/proc` shows another PID namespace than ours
+ * (`linux/proc_namespace.ts`), the table is empty: its PIDs are not ours to
+ * signal. Stops then reach only what the kernel names in our namespace — a
+ * child we have not reaped, its process group, its cgroup.
  *
  * @module
  */
@@ -13,6 +19,8 @@ import {
   signalProcess,
   signalProcessGroup,
 } from "./posix.ts";
+import { linuxCgroups } from "./linux/cgroup.ts";
+import { procIsOurs } from "./linux/proc_namespace.ts";
 import type { OsShim, ProcessInfo } from "./types.ts";
 
 /** USER_HZ, the unit of `/proc/PID/stat` times: 100 on every architecture
@@ -44,6 +52,7 @@ export function parseStat(line: string): ProcessInfo | null {
 }
 
 function info(pid: number): ProcessInfo | null {
+  if (!procIsOurs()) return null;
   try {
     return parseStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
@@ -53,6 +62,7 @@ function info(pid: number): ProcessInfo | null {
 
 function list(): ProcessInfo[] {
   const rows: ProcessInfo[] = [];
+  if (!procIsOurs()) return rows;
   for (const name of readdirSync("/proc")) {
     const code = name.charCodeAt(0);
     if (code < 48 || code > 57) continue;
@@ -66,11 +76,25 @@ function list(): ProcessInfo[] {
  * thread or a zombie has none: its name from `/proc/PID/comm`, in brackets,
  * as `ps` shows it. */
 function commandLine(pid: number): string | null {
+  if (!procIsOurs()) return null;
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
     if (args.at(-1) === "") args.pop();
     if (args.length > 0) return args.join(" ");
     return `[${readFileSync(`/proc/${pid}/comm`, "utf8").trimEnd()}]`;
+  } catch {
+    return null;
+  }
+}
+
+/** `/proc/PID/environ`: readable for our own user's processes (all of
+ * them for root). */
+function environment(pid: number): readonly string[] | null {
+  if (!procIsOurs()) return null;
+  try {
+    const entries = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0");
+    if (entries.at(-1) === "") entries.pop();
+    return entries;
   } catch {
     return null;
   }
@@ -98,6 +122,10 @@ export const linux: OsShim = {
   signalGroup: signalProcessGroup,
   groupExists: processGroupExists,
   commandLine,
+  environment,
+  readsEnvironments: true,
+  tableIsOurs: procIsOurs,
+  cgroups: linuxCgroups,
   parentDeathPrefix(): readonly string[] | string {
     const setpriv = findExecutable(["/usr/bin/setpriv", "/bin/setpriv"]);
     if (setpriv === null) {

@@ -69,6 +69,12 @@ export const macos: OsShim = {
   signalGroup: signalProcessGroup,
   groupExists: processGroupExists,
   commandLine,
+  // `ps` shows environments only for our own processes, and only as part
+  // of a command line that can't be split apart reliably.
+  environment: () => null,
+  readsEnvironments: false,
+  tableIsOurs: () => true,
+  cgroups: null,
   parentDeathPrefix(): string {
     return "macOS has no parent-death signal; killOnParentExit is not supported there";
   },

@@ -189,6 +189,11 @@ export const windows: OsShim = {
     const k = kernel32();
     return k === null ? null : processCommandLine(k, pid);
   },
+  environment: () => null,
+  readsEnvironments: false,
+  tableIsOurs: () => true,
+  // Job objects hold a child's tree instead (see windows/own_children.ts).
+  cgroups: null,
   // Nothing to prefix: the backend puts the child in a kill-on-close job.
   parentDeathPrefix: (): readonly string[] => [],
   stopTree: stopTreeWindows,

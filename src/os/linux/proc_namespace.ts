@@ -1,0 +1,25 @@
+/**
+ * Is `/proc` ours? Inside a new PID namespace without a `/proc` mounted for
+ * it (`unshare --pid --fork` without `--mount-proc`, some containers),
+ * `/proc` still shows the outer namespace: its PIDs name other processes
+ * than ours do, so nothing read there may be signalled.
+ *
+ * @module
+ */
+
+import { readlinkSync } from "node:fs";
+import process from "node:process";
+
+let ours: boolean | undefined;
+
+/** `true` when `/proc` shows our PID namespace: `/proc/self` names our own
+ * PID. Asked once. */
+export function procIsOurs(): boolean {
+  if (ours !== undefined) return ours;
+  try {
+    ours = readlinkSync("/proc/self") === String(process.pid);
+  } catch {
+    ours = false;
+  }
+  return ours;
+}

@@ -1,0 +1,55 @@
+/**
+ * Stopping everything in a cgroup (Linux): nothing a contained child
+ * started can be outside it, however it forked or whatever it did with its
+ * environment.
+ *
+ * Asking freezes the cgroup (`cgroup.freeze`: nothing in it runs, so
+ * nothing forks while it is being listed), sends the signal and SIGCONT to
+ * every member, and thaws it. Forcing is `cgroup.kill`, which the kernel
+ * applies to processes forking meanwhile too. The set is gone when
+ * `cgroup.events` says `populated 0`; the directory is then removed.
+ *
+ * @module
+ */
+
+import { os } from "../os/select.ts";
+import type { Cgroups } from "../os/types.ts";
+import { withContinue } from "../signals.ts";
+import { pollUntil } from "../wait.ts";
+import type { StopStrategy } from "./strategy.ts";
+
+/** How long asking waits for the cgroup to be frozen. A process inside the
+ * kernel (state D) may delay it; it is then signalled unfrozen, and what it
+ * starts meanwhile is still ended by `cgroup.kill` after the grace period. */
+const FREEZE_WAIT_MS = 500;
+
+/** The strategy for cgroup `dir`, made for process `pid`; `wake` settles
+ * when that process (a child of ours) ends. */
+export function cgroupStrategy(
+  cgroups: Cgroups,
+  dir: string,
+  pid: number,
+  wake?: Promise<unknown>,
+): StopStrategy {
+  return {
+    what: `the cgroup of process ${pid} (${dir})`,
+    pid,
+    gone: () => !cgroups.isPopulated(dir),
+    survivors: () => cgroups.members(dir),
+    async ask(signal) {
+      cgroups.setFrozen(dir, true);
+      try {
+        await pollUntil(() => cgroups.isFrozen(dir), FREEZE_WAIT_MS);
+        const members = cgroups.members(dir);
+        withContinue((s) => {
+          for (const member of members) os.signal(member, s);
+        }, signal);
+      } finally {
+        cgroups.setFrozen(dir, false);
+      }
+    },
+    force: () => cgroups.kill(dir),
+    ...(wake === undefined ? {} : { wake }),
+    finish: () => void cgroups.remove(dir),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Stopping a process we did not start — known only by its PID, e.g. from a
+ * pidfile — by scope: the process alone, the process group it leads, or its
+ * tree. We can't reap such a process, so its PID is checked against the
+ * start stamp seen at first before each signal (see `members.ts`).
+ *
+ * @module
+ */
+
+import { os } from "../os/select.ts";
+import type { ProcessInfo } from "../os/types.ts";
+import { assertMaySignal } from "../safety.ts";
+import type { Signal, StopScope } from "../types.ts";
+import { groupStrategy } from "./group.ts";
+import { runLadder } from "./ladder.ts";
+import { seenMember } from "./members.ts";
+import { processStrategy } from "./process.ts";
+import { treeStrategy } from "./tree.ts";
+
+/**
+ * Stops the process `leader` describes (a row read from the process table)
+ * within `scope`, and resolves once everything in scope is gone. `"group"`
+ * needs a process that leads its own group (`pgid == pid`).
+ *
+ * @throws {RangeError} `leader` is this process, its group leader or an
+ * ancestor; or `scope` is `"group"` and it leads no group.
+ * @throws {SubprocessError} Something in scope survived SIGKILL (e.g. it
+ * belongs to another user).
+ */
+export async function stopPid(
+  leader: ProcessInfo,
+  scope: StopScope,
+  signal: Signal,
+  grace: number,
+): Promise<void> {
+  assertMaySignal("pid", leader.pid);
+  if (scope === "tree") return await stopForeignTree(leader.pid, signal, grace);
+  if (scope === "group" && leader.pgid !== leader.pid) {
+    throw new RangeError(
+      `Cannot stop the group of process ${leader.pid}: it leads no process group (its group is ${leader.pgid})`,
+    );
+  }
+  const member = seenMember(leader);
+  const strategy = scope === "group"
+    ? groupStrategy(member)
+    : processStrategy(member);
+  await runLadder(strategy, signal, grace);
+}
+
+/** Stops the tree of `root`, a process we did not start. */
+export async function stopForeignTree(
+  root: number,
+  signal: Signal,
+  grace: number,
+): Promise<void> {
+  // Windows: Toolhelp32 and job objects.
+  if (os.stopTree) return await os.stopTree(root, signal, grace);
+  // A detached child of another process of ours: once its tree is gone,
+  // nobody is left to remove its cgroup.
+  const cgroup = os.cgroups?.of(root) ?? null;
+  await runLadder(treeStrategy([root]), signal, grace);
+  if (cgroup !== null) os.cgroups?.removeIfStale(cgroup);
+}

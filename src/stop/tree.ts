@@ -1,0 +1,113 @@
+/**
+ * Stopping a tree by its parent links: the roots, what they started, what
+ * those started — including descendants that left the group with `setsid`
+ * (they keep their parent link) and members of groups or sessions that a
+ * member leads — and, with a token, every process whose environment carries
+ * it (a double fork re-parents a daemon to PID 1, outside the tree).
+ *
+ * Asking and forcing both first **freeze** the tree: SIGSTOP every member,
+ * rescanning until a scan finds no new one. A stopped process cannot fork,
+ * so the set ends complete. Before each signal the member's start stamp is
+ * checked, so a PID that was reused by an unrelated process is never
+ * signalled. We never signal ourselves or our ancestors.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { carriesToken } from "../contain/token.ts";
+import { os } from "../os/select.ts";
+import type { ProcessInfo } from "../os/types.ts";
+import { collectTree } from "../process_tree.ts";
+import { ownLineage } from "../safety.ts";
+import type { Signal } from "../types.ts";
+import { stillRuns } from "./members.ts";
+import type { StopStrategy } from "./strategy.ts";
+
+/** Options of {@linkcode treeStrategy}. */
+export interface TreeStrategyOptions {
+  /** Also take every process whose environment carries this token. */
+  readonly token?: string | undefined;
+  /** Processes of this group are left to a group strategy running beside
+   * this one, so none gets the signal twice. */
+  readonly skipGroup?: number | undefined;
+  /** Settles when a root child of ours ends. */
+  readonly wake?: Promise<unknown> | undefined;
+  /** The PID messages name when `roots` is empty (a child of ours that
+   * ended, whose token still finds what it left). */
+  readonly owner?: number | undefined;
+}
+
+/** Processes that started no earlier than we did: the only ones that can
+ * descend from a child of ours. */
+let ownStartKey: number | undefined;
+function startedSinceUs(row: ProcessInfo): boolean {
+  ownStartKey ??= os.info(process.pid)?.startKey ?? 0;
+  return row.startKey >= ownStartKey;
+}
+
+/** The strategy for the trees of `roots` (PIDs; a root that isn't running
+ * is skipped). */
+export function treeStrategy(
+  roots: readonly number[],
+  options: TreeStrategyOptions = {},
+): StopStrategy {
+  const exclude = ownLineage();
+  exclude.add(process.pid);
+  const members = new Map<number, ProcessInfo>();
+  const { token, skipGroup } = options;
+  const carriers = (table: readonly ProcessInfo[]) =>
+    token === undefined
+      ? []
+      : table.filter((row) =>
+        !row.zombie && !members.has(row.pid) && !exclude.has(row.pid) &&
+        row.pgid !== skipGroup && startedSinceUs(row) &&
+        carriesToken(os.environment(row.pid) ?? [], token)
+      ).map((row) => row.pid);
+  /** Adds new members (and SIGSTOPs them) until a scan finds none. */
+  const freeze = (from: readonly number[]) => {
+    while (true) {
+      const table = os.list();
+      const known = new Set([...from, ...members.keys(), ...carriers(table)]);
+      let added = false;
+      for (const row of collectTree(table, known, exclude)) {
+        const old = members.get(row.pid);
+        if (old && old.startKey === row.startKey) continue;
+        members.set(row.pid, row);
+        os.signal(row.pid, "SIGSTOP");
+        added = true;
+      }
+      if (!added) return;
+    }
+  };
+  let scanned = false;
+  const survivors = () => {
+    if (!scanned) {
+      scanned = true;
+      freeze(roots);
+    }
+    return [...members.values()].filter(stillRuns);
+  };
+  const send = (rows: readonly ProcessInfo[], signal: Signal) => {
+    for (const row of rows) if (stillRuns(row)) os.signal(row.pid, signal);
+  };
+  const pid = roots[0] ?? options.owner ?? 0;
+  return {
+    what: `the tree of process ${pid}`,
+    pid,
+    gone: () => survivors().length === 0,
+    survivors: () => survivors().map((row) => row.pid),
+    ask(signal) {
+      const rows = survivors();
+      send(rows, signal);
+      // Every member was frozen: each needs SIGCONT to act on the signal.
+      if (signal !== "SIGCONT") send(rows, "SIGCONT");
+    },
+    force() {
+      // Freeze what is left again, with anything it started meanwhile.
+      freeze(survivors().map((row) => row.pid));
+      send(survivors(), "SIGKILL");
+    },
+    ...(options.wake === undefined ? {} : { wake: options.wake }),
+  };
+}
