@@ -67,9 +67,10 @@ export async function withPidfileLock<T>(
   path: string,
   fn: () => Promise<T>,
 ): Promise<T> {
+  // The pidfile's directory: named as the pidfile's problem, which it is.
+  assertTrustedDirectory(dirname(path), { what: "pidfile", path });
   const lock = `${path}.lock`;
   const subject: Subject = { what: "pidfile lock", path: lock };
-  assertTrustedDirectory(dirname(lock), subject);
   const deadline = Date.now() + LOCK_WAIT_MS;
   while (!tryCreate(lock)) {
     if (isStale(subject)) {
