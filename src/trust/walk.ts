@@ -10,7 +10,8 @@
  */
 
 import { lstatSync, readlinkSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
+import process from "node:process";
 import {
   currentTrustee,
   directoryDistrust,
@@ -44,7 +45,10 @@ function walk(dir: string, subject: Subject, us: Trustee): void {
   let current = "/";
   const root = lstatSync(current);
   check(subject, current, root, directoryDistrust(root, us));
-  const pending = resolve(dir).split("/");
+  // Not path.resolve(): it drops "x/.." before knowing whether x is a link,
+  // and the kernel would then open somewhere other than where we checked.
+  const absolute = dir.startsWith("/") ? dir : `${process.cwd()}/${dir}`;
+  const pending = absolute.split("/");
   let links = 0;
   while (pending.length > 0) {
     const name = pending.shift()!;
