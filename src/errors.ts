@@ -181,24 +181,6 @@ export class BreakawayDeniedError extends SubprocessError {}
  */
 export class AlreadyRunningError extends SubprocessError {}
 
-/** What {@linkcode UntrustedFileError} tells about the refused file. */
-export interface UntrustedFileDetails {
-  /** The file that was to be read or written (a pidfile, its lock…). */
-  readonly path: string;
-  /** What broke the rule: `path` itself, a directory above it, or a
-   * symbolic link on the way to it. */
-  readonly culprit: string;
-  /** The culprit's owner (uid). */
-  readonly owner: number;
-  /** The culprit's group (gid). */
-  readonly group: number;
-  /** The culprit's permission bits (sticky bit included), e.g. `0o666`. */
-  readonly mode: number;
-  /** Why it is refused, e.g. `"writable by every user, so anyone could
-   * have written it"`. */
-  readonly reason: string;
-}
-
 /**
  * A pidfile (or another file subproc keeps state in) could have been written
  * by someone other than this process's user or root, so what it says is not
@@ -226,24 +208,30 @@ export interface UntrustedFileDetails {
  * ```
  */
 export class UntrustedFileError extends SubprocessError {
-  /** The file that was to be read or written. */
+  /** The file that was to be read or written (a pidfile, its lock…). */
   readonly path: string;
-  /** What broke the rule: `path`, a directory above it, or a symbolic link
-   * on the way. */
+  /** What broke the rule: `path` itself, a directory above it, or a
+   * symbolic link on the way to it. */
   readonly culprit: string;
   /** The culprit's owner (uid). */
   readonly owner: number;
   /** The culprit's group (gid). */
   readonly group: number;
-  /** The culprit's permission bits. */
+  /** The culprit's permission bits (sticky bit included), e.g. `0o666`. */
   readonly mode: number;
-  /** Why it is refused. */
+  /** Why it is refused, e.g. `"writable by every user, so anyone could
+   * have written it"`. */
   readonly reason: string;
 
   /** Makes the error for `options.culprit`. */
   constructor(
     message: string,
-    options: SubprocessErrorOptions & UntrustedFileDetails,
+    options:
+      & SubprocessErrorOptions
+      & Pick<
+        UntrustedFileError,
+        "path" | "culprit" | "owner" | "group" | "mode" | "reason"
+      >,
   ) {
     super(message, options);
     this.path = options.path;

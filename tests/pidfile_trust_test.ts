@@ -107,6 +107,16 @@ function oneLine(text: string): string {
   return lines[0]!;
 }
 
+/** What `fn` threw (failing when it returned). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  assert.fail("nothing thrown");
+}
+
 function isUntrusted(path: string, reason: RegExp) {
   return (error: unknown) => {
     assert.ok(error instanceof UntrustedFileError, String(error));
@@ -209,177 +219,160 @@ async function withVictim(
   }
 }
 
-procTest(
+/** A test as root with a temp directory and a victim (see
+ * {@linkcode withVictim}). */
+function victimTest(
+  name: string,
+  fn: (dir: string, victim: Subprocess) => Promise<void>,
+  skip: string | false = asRoot,
+): void {
+  procTest(name, () => withVictim(fn), { skip });
+}
+
+victimTest(
   "a world-writable pidfile is refused; the process it names lives",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const path = join(dir, "app.pid");
-      plant(path, sleeper.pid, { mode: 0o666 });
-      await assertRefused(path, sleeper.pid, /writable by every user/);
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    const path = join(dir, "app.pid");
+    plant(path, sleeper.pid, { mode: 0o666 });
+    await assertRefused(path, sleeper.pid, /writable by every user/);
+  },
 );
 
-procTest(
+victimTest(
   "a pidfile owned by nobody (0644) is refused; the process it names lives",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const path = join(dir, "app.pid");
-      plant(path, sleeper.pid, { uid: NOBODY, gid: NOGROUP });
-      await assertRefused(path, sleeper.pid, /owned by nobody \(uid 65534\)/);
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    const path = join(dir, "app.pid");
+    plant(path, sleeper.pid, { uid: NOBODY, gid: NOGROUP });
+    await assertRefused(path, sleeper.pid, /owned by nobody \(uid 65534\)/);
+  },
 );
 
-procTest(
+victimTest(
   "a group-writable pidfile of a foreign group is refused; root's group is fine",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const path = join(dir, "app.pid");
-      plant(path, sleeper.pid, { gid: NOGROUP, mode: 0o664 });
-      await assertRefused(
-        path,
-        sleeper.pid,
-        /writable by the group nogroup \(gid 65534\)/,
-      );
-      // Control: the same mode with root's group (ours) is trusted.
-      chownSync(path, 0, 0);
-      assert.equal(new Pidfile(path).read(), sleeper.pid);
-      // A foreign group that may only read it is fine too.
-      chownSync(path, 0, NOGROUP);
-      chmodSync(path, 0o644);
-      assert.equal(new Pidfile(path).read(), sleeper.pid);
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    const path = join(dir, "app.pid");
+    plant(path, sleeper.pid, { gid: NOGROUP, mode: 0o664 });
+    await assertRefused(
+      path,
+      sleeper.pid,
+      /writable by the group nogroup \(gid 65534\)/,
+    );
+    // Control: the same mode with root's group (ours) is trusted.
+    chownSync(path, 0, 0);
+    assert.equal(new Pidfile(path).read(), sleeper.pid);
+    // A foreign group that may only read it is fine too.
+    chownSync(path, 0, NOGROUP);
+    chmodSync(path, 0o644);
+    assert.equal(new Pidfile(path).read(), sleeper.pid);
+  },
 );
 
-procTest(
+victimTest(
   "a symlink planted at the pidfile path before start is refused, not followed, not replaced",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      // The link leads to a file that would be trusted on its own.
-      const real = join(dir, "real.pid");
-      plant(real, sleeper.pid);
-      const path = join(dir, "app.pid");
-      symlinkSync(real, path);
-      lchownSync(path, NOBODY, NOGROUP);
-      await assertRefused(path, sleeper.pid, /a symbolic link/);
-      assert.equal(readFileSync(real, "utf8"), `${sleeper.pid}\n`);
-      // Even root's own link: a pidfile is never read through a link.
-      rmSync(path);
-      symlinkSync(real, path);
-      await assertRefused(path, sleeper.pid, /never followed/);
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    // The link leads to a file that would be trusted on its own.
+    const real = join(dir, "real.pid");
+    plant(real, sleeper.pid);
+    const path = join(dir, "app.pid");
+    symlinkSync(real, path);
+    lchownSync(path, NOBODY, NOGROUP);
+    await assertRefused(path, sleeper.pid, /a symbolic link/);
+    assert.equal(readFileSync(real, "utf8"), `${sleeper.pid}\n`);
+    // Even root's own link: a pidfile is never read through a link.
+    rmSync(path);
+    symlinkSync(real, path);
+    await assertRefused(path, sleeper.pid, /never followed/);
+  },
 );
 
-procTest(
+victimTest(
   "a pidfile in a world-writable directory without the sticky bit is refused, read or written",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const open = join(dir, "open");
-      mkdirSync(open);
-      chmodSync(open, 0o777);
-      const path = join(open, "app.pid");
-      plant(path, sleeper.pid);
-      await assertRefused(path, sleeper.pid, /without the sticky bit/);
-      const error = (() => {
-        try {
-          new Pidfile(join(open, "new.pid")).write(sleeper.pid);
-        } catch (e) {
-          return e;
-        }
-      })();
-      isUntrusted(join(open, "new.pid"), /without the sticky bit/)(error);
-      assert.equal((error as UntrustedFileError).culprit, open);
-      assert.equal((error as UntrustedFileError).mode, 0o777);
-      assert.deepEqual(readdirSync(open), ["app.pid"], "nothing written");
-      // Control: with the sticky bit (as /tmp) the same pidfile is trusted.
-      chmodSync(open, 0o1777);
-      assert.equal(new Pidfile(path).read(), sleeper.pid);
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    const open = join(dir, "open");
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const path = join(open, "app.pid");
+    plant(path, sleeper.pid);
+    await assertRefused(path, sleeper.pid, /without the sticky bit/);
+    const error = thrown(() =>
+      new Pidfile(join(open, "new.pid")).write(sleeper.pid)
+    );
+    isUntrusted(join(open, "new.pid"), /without the sticky bit/)(error);
+    assert.equal((error as UntrustedFileError).culprit, open);
+    assert.equal((error as UntrustedFileError).mode, 0o777);
+    assert.deepEqual(readdirSync(open), ["app.pid"], "nothing written");
+    // Control: with the sticky bit (as /tmp) the same pidfile is trusted.
+    chmodSync(open, 0o1777);
+    assert.equal(new Pidfile(path).read(), sleeper.pid);
+  },
 );
 
-procTest(
+victimTest(
   "a directory owned by nobody, or above the pidfile, is refused",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const theirs = join(dir, "theirs");
-      const below = join(theirs, "ours");
-      mkdirSync(below, { recursive: true });
-      chownSync(theirs, NOBODY, NOGROUP);
-      const path = join(below, "app.pid");
-      plant(path, sleeper.pid);
-      // nobody may rename "ours" away and put another tree in its place.
-      await assertRefused(path, sleeper.pid, /a directory owned by nobody/);
-      const error = (() => {
-        try {
-          new Pidfile(path).read();
-        } catch (e) {
-          return e as UntrustedFileError;
-        }
-      })();
-      assert.equal(error?.culprit, theirs);
-      assert.equal(error?.owner, NOBODY);
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    const theirs = join(dir, "theirs");
+    const below = join(theirs, "ours");
+    mkdirSync(below, { recursive: true });
+    chownSync(theirs, NOBODY, NOGROUP);
+    const path = join(below, "app.pid");
+    plant(path, sleeper.pid);
+    // nobody may rename "ours" away and put another tree in its place.
+    await assertRefused(path, sleeper.pid, /a directory owned by nobody/);
+    const error = thrown(() => new Pidfile(path).read());
+    isUntrusted(path, /owned by nobody/)(error);
+    assert.equal((error as UntrustedFileError).culprit, theirs);
+    assert.equal((error as UntrustedFileError).owner, NOBODY);
+  },
 );
 
-procTest(
+victimTest(
   "a symlink owned by nobody on the way to the pidfile is refused (fs.protected_symlinks may be off)",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      // As in /tmp: a sticky world-writable directory where nobody put a
-      // link to a directory of root's.
-      const shared = join(dir, "shared");
-      const roots = join(dir, "roots");
-      mkdirSync(shared, { mode: 0o1777 });
-      chmodSync(shared, 0o1777);
-      mkdirSync(roots);
-      plant(join(roots, "app.pid"), sleeper.pid);
-      const link = join(shared, "app");
-      symlinkSync(roots, link);
-      lchownSync(link, NOBODY, NOGROUP);
-      const path = join(link, "app.pid");
-      await assertRefused(path, sleeper.pid, /a symbolic link owned by nobody/);
-      // Control: root's own link there is followed.
-      lchownSync(link, 0, 0);
-      assert.equal(new Pidfile(path).read(), sleeper.pid);
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    // As in /tmp: a sticky world-writable directory where nobody put a
+    // link to a directory of root's.
+    const shared = join(dir, "shared");
+    const roots = join(dir, "roots");
+    mkdirSync(shared, { mode: 0o1777 });
+    chmodSync(shared, 0o1777);
+    mkdirSync(roots);
+    plant(join(roots, "app.pid"), sleeper.pid);
+    const link = join(shared, "app");
+    symlinkSync(roots, link);
+    lchownSync(link, NOBODY, NOGROUP);
+    const path = join(link, "app.pid");
+    await assertRefused(path, sleeper.pid, /a symbolic link owned by nobody/);
+    // Control: root's own link there is followed.
+    lchownSync(link, 0, 0);
+    assert.equal(new Pidfile(path).read(), sleeper.pid);
+  },
 );
 
-procTest(
+victimTest(
   "a pidfile with a second hard link is refused (fs.protected_hardlinks may be off)",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const other = join(dir, "other.pid");
-      plant(other, sleeper.pid);
-      const path = join(dir, "app.pid");
-      linkSync(other, path);
-      await assertRefused(path, sleeper.pid, /2 hard links/);
-      rmSync(other);
-      assert.equal(new Pidfile(path).read(), sleeper.pid, "one link: fine");
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    const other = join(dir, "other.pid");
+    plant(other, sleeper.pid);
+    const path = join(dir, "app.pid");
+    linkSync(other, path);
+    await assertRefused(path, sleeper.pid, /2 hard links/);
+    rmSync(other);
+    assert.equal(new Pidfile(path).read(), sleeper.pid, "one link: fine");
+  },
 );
 
-procTest(
+victimTest(
   "a FIFO at the pidfile path is refused at once, never read",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const path = join(dir, "app.pid");
-      const made = spawn(["mkfifo", path]);
-      assert.equal((await made.status).code, 0);
-      const file = new Pidfile(path);
-      assert.throws(() => file.read(), isUntrusted(path, /a FIFO/));
-      const status = await runCli(["status", "--pidfile", path]);
-      assert.equal(status.code, 4);
-      assert.match(status.stdout, /^unknown: .*a FIFO, not a regular file/);
-      assert.ok(alive(sleeper.pid));
-    }),
-  { skip: asRoot },
+  async (dir, sleeper) => {
+    const path = join(dir, "app.pid");
+    const made = spawn(["mkfifo", path]);
+    assert.equal((await made.status).code, 0);
+    const file = new Pidfile(path);
+    assert.throws(() => file.read(), isUntrusted(path, /a FIFO/));
+    const status = await runCli(["status", "--pidfile", path]);
+    assert.equal(status.code, 4);
+    assert.match(status.stdout, /^unknown: .*a FIFO, not a regular file/);
+    assert.ok(alive(sleeper.pid));
+  },
 );
 
 procTest(
@@ -453,124 +446,40 @@ procTest(
   { skip: asRoot || (process.umask === undefined ? "no umask" : false) },
 );
 
-procTest(
+victimTest(
   "a planted lock beside the pidfile is refused: not followed, not removed, not waited for",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const path = join(dir, "app.pid");
-      const lock = `${path}.lock`;
-      const precious = join(dir, "precious");
-      writeFileSync(precious, `${sleeper.pid}\n`);
-      const cases: [string, () => void, RegExp][] = [
-        ["a symlink", () => symlinkSync(precious, lock), /a symbolic link/],
-        [
-          "nobody's file",
-          () => plant(lock, 999_999_999, { uid: NOBODY, gid: NOGROUP }),
-          /owned by nobody/,
-        ],
-        [
-          "a world-writable file",
-          () => plant(lock, 999_999_999, { mode: 0o666 }),
-          /writable by every user/,
-        ],
-      ];
-      for (const [what, make, reason] of cases) {
-        make();
-        const mark = newMark();
-        const started = Date.now();
-        const error = await detach(["sleep", "600"], {
-          pidfile: path,
-          env: { SUBPROC_TEST_MARK: mark },
-        }).catch((e) => e);
-        assert.ok(error instanceof UntrustedFileError, `${what}: ${error}`);
-        assert.equal(error.path, lock, what);
-        assert.match(error.message, /^Refusing the pidfile lock /, what);
-        assert.match(error.reason, reason, what);
-        assert.ok(Date.now() - started < 5000, `${what}: waited for it`);
-        const cli = await runCli([
-          "start",
-          "--pidfile",
-          path,
-          "--",
-          "sleep",
-          "600",
-        ]);
-        assert.equal(cli.code, 1, what);
-        assert.match(
-          oneLine(cli.stderr),
-          /^subproc start: Refusing the pidfile lock /,
-        );
-        assert.deepEqual(marked(mark), [], `${what}: nothing started`);
-        assert.ok(
-          lstatSync(lock, { throwIfNoEntry: false }),
-          `${what}: the lock was removed`,
-        );
-        assert.equal(existsSync(path), false, `${what}: a pidfile was written`);
-        rmSync(lock);
-      }
-      assert.equal(readFileSync(precious, "utf8"), `${sleeper.pid}\n`);
-      // Control: a stale lock of ours (its owner is gone) is taken over.
-      plant(lock, 999_999_999);
-      const daemon = await detach(["sleep", "600"], { pidfile: path });
-      assert.equal(new Pidfile(path).read(), daemon.pid);
-      assert.equal(existsSync(lock), false);
-      process.kill(daemon.pid, "SIGKILL");
-      await allGone([daemon.pid]);
-    }),
-  { skip: asRoot },
-);
-
-/** The CLI as nobody. */
-function cliAsNobody(args: readonly string[]): Promise<CliResult> {
-  return runCli(args, { prefix: nobody() });
-}
-
-procTest(
-  "as nobody: a pidfile of root's is trusted, one of another non-root user (daemon) is not",
-  () =>
-    withVictim(async (dir, sleeper) => {
-      const rootPid = join(dir, "root.pid");
-      plant(rootPid, sleeper.pid);
-      const running = await cliAsNobody(["status", "--pidfile", rootPid]);
-      assert.equal(running.code, 0, running.stdout + running.stderr);
-      assert.match(
-        running.stdout,
-        new RegExp(`^running: process ${sleeper.pid} `),
-      );
-      // nobody may not signal root's process: refused by the kernel, not by
-      // the pidfile check.
-      const denied = await cliAsNobody(["stop", "--pidfile", rootPid]);
-      assert.equal(denied.code, 1);
-      assert.match(denied.stderr, /permission denied/);
-
-      const daemonPid = join(dir, "daemon.pid");
-      plant(daemonPid, sleeper.pid, { uid: DAEMON, gid: DAEMON });
-      const status = await cliAsNobody(["status", "--pidfile", daemonPid]);
-      assert.equal(status.code, 4, status.stdout + status.stderr);
-      assert.match(
-        oneLine(status.stdout),
-        /^unknown: Refusing the pidfile .*: it is owned by daemon \(uid 1\)/,
-      );
-      const stop = await cliAsNobody(["stop", "--pidfile", daemonPid]);
-      assert.equal(stop.code, 1);
-      assert.match(
-        oneLine(stop.stderr),
-        /Refusing the pidfile .*owned by daemon/,
-      );
-      assert.ok(alive(sleeper.pid));
-    }),
-  { skip: asNobody },
-);
-
-procTest(
-  "as nobody: start makes a pidfile of nobody's that nobody trusts and root refuses",
-  () =>
-    withVictim(async (dir) => {
-      const home = join(dir, "nobody");
-      mkdirSync(home);
-      chownSync(home, NOBODY, NOGROUP);
-      const path = join(home, "app.pid");
-      const started = await cliAsNobody([
+  async (dir, sleeper) => {
+    const path = join(dir, "app.pid");
+    const lock = `${path}.lock`;
+    const precious = join(dir, "precious");
+    writeFileSync(precious, `${sleeper.pid}\n`);
+    const cases: [string, () => void, RegExp][] = [
+      ["a symlink", () => symlinkSync(precious, lock), /a symbolic link/],
+      [
+        "nobody's file",
+        () => plant(lock, 999_999_999, { uid: NOBODY, gid: NOGROUP }),
+        /owned by nobody/,
+      ],
+      [
+        "a world-writable file",
+        () => plant(lock, 999_999_999, { mode: 0o666 }),
+        /writable by every user/,
+      ],
+    ];
+    for (const [what, make, reason] of cases) {
+      make();
+      const mark = newMark();
+      const started = Date.now();
+      const error = await detach(["sleep", "600"], {
+        pidfile: path,
+        env: { SUBPROC_TEST_MARK: mark },
+      }).catch((e) => e);
+      assert.ok(error instanceof UntrustedFileError, `${what}: ${error}`);
+      assert.equal(error.path, lock, what);
+      assert.match(error.message, /^Refusing the pidfile lock /, what);
+      assert.match(error.reason, reason, what);
+      assert.ok(Date.now() - started < 5000, `${what}: waited for it`);
+      const cli = await runCli([
         "start",
         "--pidfile",
         path,
@@ -578,36 +487,116 @@ procTest(
         "sleep",
         "600",
       ]);
-      assert.equal(started.code, 0, started.stderr);
-      const pid = Number(started.stdout);
-      await eventually("the daemon", () => stat(pid)?.comm === "sleep");
-      const st = statSync(path);
-      assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [
-        NOBODY,
-        NOGROUP,
-        0o644,
-      ]);
-      assert.equal((await cliAsNobody(["status", "--pidfile", path])).code, 0);
-      // Root (us) doesn't trust it: nobody could have put any PID there.
-      const status = await runCli(["status", "--pidfile", path]);
-      assert.equal(status.code, 4);
+      assert.equal(cli.code, 1, what);
       assert.match(
-        status.stdout,
-        /"[^"]*nobody" is a directory owned by nobody/,
+        oneLine(cli.stderr),
+        /^subproc start: Refusing the pidfile lock /,
       );
-      const refused = await runCli(["stop", "--pidfile", path]);
-      assert.equal(refused.code, 1);
-      assert.ok(alive(pid), "root's stop signalled it");
-      const stop = await cliAsNobody([
-        "stop",
-        "--pidfile",
-        path,
-        "--grace",
-        "1s",
-      ]);
-      assert.equal(stop.code, 0, stop.stderr);
-      await allGone([pid]);
-      assert.equal(existsSync(path), false);
-    }),
-  { skip: asNobody },
+      assert.deepEqual(marked(mark), [], `${what}: nothing started`);
+      assert.ok(
+        lstatSync(lock, { throwIfNoEntry: false }),
+        `${what}: the lock was removed`,
+      );
+      assert.equal(existsSync(path), false, `${what}: a pidfile was written`);
+      rmSync(lock);
+    }
+    assert.equal(readFileSync(precious, "utf8"), `${sleeper.pid}\n`);
+    // Control: a stale lock of ours (its owner is gone) is taken over.
+    plant(lock, 999_999_999);
+    const daemon = await detach(["sleep", "600"], { pidfile: path });
+    assert.equal(new Pidfile(path).read(), daemon.pid);
+    assert.equal(existsSync(lock), false);
+    process.kill(daemon.pid, "SIGKILL");
+    await allGone([daemon.pid]);
+  },
+);
+
+/** The CLI as nobody. */
+function cliAsNobody(args: readonly string[]): Promise<CliResult> {
+  return runCli(args, { prefix: nobody() });
+}
+
+victimTest(
+  "as nobody: a pidfile of root's is trusted, one of another non-root user (daemon) is not",
+  async (dir, sleeper) => {
+    const rootPid = join(dir, "root.pid");
+    plant(rootPid, sleeper.pid);
+    const running = await cliAsNobody(["status", "--pidfile", rootPid]);
+    assert.equal(running.code, 0, running.stdout + running.stderr);
+    assert.match(
+      running.stdout,
+      new RegExp(`^running: process ${sleeper.pid} `),
+    );
+    // nobody may not signal root's process: refused by the kernel, not by
+    // the pidfile check.
+    const denied = await cliAsNobody(["stop", "--pidfile", rootPid]);
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /permission denied/);
+
+    const daemonPid = join(dir, "daemon.pid");
+    plant(daemonPid, sleeper.pid, { uid: DAEMON, gid: DAEMON });
+    const status = await cliAsNobody(["status", "--pidfile", daemonPid]);
+    assert.equal(status.code, 4, status.stdout + status.stderr);
+    assert.match(
+      oneLine(status.stdout),
+      /^unknown: Refusing the pidfile .*: it is owned by daemon \(uid 1\)/,
+    );
+    const stop = await cliAsNobody(["stop", "--pidfile", daemonPid]);
+    assert.equal(stop.code, 1);
+    assert.match(
+      oneLine(stop.stderr),
+      /Refusing the pidfile .*owned by daemon/,
+    );
+    assert.ok(alive(sleeper.pid));
+  },
+  asNobody,
+);
+
+victimTest(
+  "as nobody: start makes a pidfile of nobody's that nobody trusts and root refuses",
+  async (dir) => {
+    const home = join(dir, "nobody");
+    mkdirSync(home);
+    chownSync(home, NOBODY, NOGROUP);
+    const path = join(home, "app.pid");
+    const started = await cliAsNobody([
+      "start",
+      "--pidfile",
+      path,
+      "--",
+      "sleep",
+      "600",
+    ]);
+    assert.equal(started.code, 0, started.stderr);
+    const pid = Number(started.stdout);
+    await eventually("the daemon", () => stat(pid)?.comm === "sleep");
+    const st = statSync(path);
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [
+      NOBODY,
+      NOGROUP,
+      0o644,
+    ]);
+    assert.equal((await cliAsNobody(["status", "--pidfile", path])).code, 0);
+    // Root (us) doesn't trust it: nobody could have put any PID there.
+    const status = await runCli(["status", "--pidfile", path]);
+    assert.equal(status.code, 4);
+    assert.match(
+      status.stdout,
+      /"[^"]*nobody" is a directory owned by nobody/,
+    );
+    const refused = await runCli(["stop", "--pidfile", path]);
+    assert.equal(refused.code, 1);
+    assert.ok(alive(pid), "root's stop signalled it");
+    const stop = await cliAsNobody([
+      "stop",
+      "--pidfile",
+      path,
+      "--grace",
+      "1s",
+    ]);
+    assert.equal(stop.code, 0, stop.stderr);
+    await allGone([pid]);
+    assert.equal(existsSync(path), false);
+  },
+  asNobody,
 );
