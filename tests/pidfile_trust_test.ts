@@ -413,16 +413,12 @@ procTest(
     const dir = tempDir("trust");
     const previous = process.umask(0o000);
     try {
-      const path = join(dir, "lib.pid");
-      new Pidfile(path).write(process.pid);
-      assert.equal(statSync(path).mode & 0o7777, 0o644, "umask 000");
-      process.umask(0o077);
-      new Pidfile(path).write(process.pid);
-      assert.equal(statSync(path).mode & 0o7777, 0o644, "umask 077");
-    } finally {
-      process.umask(previous);
-    }
-    try {
+      const lib = join(dir, "lib.pid");
+      new Pidfile(lib).write(process.pid);
+      assert.equal(statSync(lib).mode & 0o7777, 0o644, "umask 000");
+      process.umask(0o077); // inherited by the CLI below
+      new Pidfile(lib).write(process.pid);
+      assert.equal(statSync(lib).mode & 0o7777, 0o644, "umask 077");
       const path = join(dir, "cli.pid");
       const started = await runCli([
         "start",
@@ -434,12 +430,13 @@ procTest(
       ]);
       assert.equal(started.code, 0, started.stderr);
       const st = statSync(path);
-      assert.equal(st.mode & 0o7777, 0o644);
+      assert.equal(st.mode & 0o7777, 0o644, "start under umask 077");
       assert.equal(st.uid, process.getuid!());
       assert.equal(st.nlink, 1);
       const stop = await runCli(["stop", "--pidfile", path, "--grace", "1s"]);
       assert.equal(stop.code, 0, stop.stderr);
     } finally {
+      process.umask(previous);
       rmSync(dir, { recursive: true, force: true });
     }
   },
