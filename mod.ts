@@ -7,7 +7,8 @@
  *   `wait`, `communicate`, and `stop` over its process group or tree.
  * - {@linkcode detach}: start a daemon that outlives us, with a pidfile.
  * - {@linkcode killTree}: stop a process and all its descendants.
- * - {@linkcode isAlive} and {@linkcode Pidfile}: PID-reuse-safe bookkeeping.
+ * - {@linkcode isAlive} and {@linkcode Pidfile}: PID-reuse-safe bookkeeping
+ *   that refuses a pidfile someone else could have written.
  *
  * Arguments never pass through a shell. Every option is checked before
  * anything starts; bad input throws a `TypeError` or `RangeError` naming the

@@ -99,7 +99,8 @@ const o: [RunOptions?, SpawnOptions?, StdioOption?, StopOptions?, DetachOptions?
 const errors = [subproc.SubprocessError, subproc.CommandNotFoundError,
   subproc.PermissionDeniedError, subproc.CalledProcessError,
   subproc.TimeoutExpiredError, subproc.BreakawayDeniedError,
-  subproc.MaxBufferError, subproc.AlreadyRunningError];
+  subproc.MaxBufferError, subproc.AlreadyRunningError,
+  subproc.UntrustedFileError];
 const k: Promise<void> = subproc.killTree(1, { signal: sig });
 const a: boolean = subproc.isAlive(1);
 const p = new subproc.Pidfile("x.pid");

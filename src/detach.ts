@@ -47,9 +47,11 @@ export interface DetachOptions {
    * cgroup.
    * @default {"auto"} */
   readonly contain?: ContainMode;
-  /** Write the program's PID here (atomically). A pidfile that names a
-   * running process makes `detach` fail with `AlreadyRunningError` before
-   * anything starts. */
+  /** Write the program's PID here (atomically, mode 0644). A pidfile that
+   * names a running process makes `detach` fail with `AlreadyRunningError`
+   * before anything starts; one that someone else could have written (see
+   * `Pidfile`), or a directory where they could replace it, with
+   * `UntrustedFileError`. */
   readonly pidfile?: string;
   /** Windows-only options. */
   readonly windows?: WindowsOptions;
@@ -111,6 +113,8 @@ function detachedStdio(option: string, value: unknown): StdioOption {
  * @throws {TypeError} An argument has the wrong type.
  * @throws {RangeError} An argument is out of range.
  * @throws {AlreadyRunningError} `pidfile` names a running process.
+ * @throws {UntrustedFileError} Someone else could have written `pidfile` or
+ * its lock, or could replace them in their directory: nothing started.
  * @throws {CommandNotFoundError} The program was not found.
  *
  * @example Start a daemon with a pidfile and a log

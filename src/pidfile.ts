@@ -4,22 +4,17 @@
  * @module
  */
 
-import {
-  closeSync,
-  fsyncSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { unlinkSync } from "node:fs";
 import { describe } from "./describe.ts";
 import { os } from "./os/select.ts";
 import { MAX_PID, validatePid } from "./safety.ts";
+import { readTrustedFile, writeTrustedFile } from "./trust/file.ts";
+import type { Subject } from "./trust/rules.ts";
 
 const PID_LINE = /^([1-9][0-9]{0,9})\n?$/;
+
+/** More than any PID line: a longer file is garbage anyway. */
+const MAX_PIDFILE_BYTES = 32;
 
 /**
  * A pidfile: the PID and a newline, nothing else (so `kill $(cat f)` stays
@@ -27,11 +22,16 @@ const PID_LINE = /^([1-9][0-9]{0,9})\n?$/;
  *
  * - `write()` is atomic (a temp file in the same directory, then a rename),
  *   never follows a symlink planted at the path (the rename replaces the link
- *   itself) and creates the file with mode 0644.
+ *   itself) and creates the file with mode 0644, owned by us.
  * - `read()` returns the PID only when that process runs *and* started no
  *   later than the file was written; otherwise the PID was reused by another
- *   process (or the file is stale, empty, garbage or a symlink) and it
- *   returns `null`.
+ *   process (or the file is stale, empty or garbage) and it returns `null`.
+ * - Both refuse, with an `UntrustedFileError`, a pidfile that someone other
+ *   than this process's user or root could have written (POSIX): one they
+ *   own, one every user (or a foreign group) may write, a symlink, a file
+ *   with several hard links, one in a directory another user owns or may
+ *   write without the sticky bit (`/tmp` is fine), or below one. Otherwise
+ *   `subproc stop` run by root would signal whatever PID they put there.
  *
  * @example Write, read back, remove
  * ```ts
@@ -47,6 +47,8 @@ const PID_LINE = /^([1-9][0-9]{0,9})\n?$/;
 export class Pidfile {
   /** The file's path. */
   readonly path: string;
+  /** What the trust checks call this file. */
+  readonly #subject: Subject;
 
   /**
    * Names a pidfile; nothing is read or written yet.
@@ -64,72 +66,61 @@ export class Pidfile {
       );
     }
     this.path = path;
+    this.#subject = { what: "pidfile", path };
   }
 
   /**
-   * Writes `pid` atomically.
+   * Writes `pid` atomically, as a file of ours with mode 0644.
    *
    * @throws {RangeError} `pid` is not a positive integer.
+   * @throws {UntrustedFileError} Someone else could replace the file in its
+   * directory (see the class).
    * @throws {Error} The directory is missing or not writable (the error of
    * the file system, naming the path).
    */
   write(pid: number): void {
-    const text = `${validatePid("pid", pid)}\n`;
-    const temp = join(
-      dirname(this.path),
-      `.${basename(this.path)}.${crypto.randomUUID()}.tmp`,
-    );
-    const fd = openSync(temp, "wx", 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temp, this.path);
-    } catch (error) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // the rename failure below is what matters
-      }
-      throw error;
-    }
+    writeTrustedFile(this.#subject, `${validatePid("pid", pid)}\n`);
   }
 
-  /** The PID as written, or `null` when the file is missing, a symlink,
-   * empty or not a PID. Does not check the process. */
+  /** The PID as written and when the file was written, or `null`. */
+  #load(): { pid: number; written: number } | null {
+    const file = readTrustedFile(this.#subject, MAX_PIDFILE_BYTES);
+    if (file === null) return null;
+    const match = PID_LINE.exec(file.text);
+    const pid = match ? Number(match[1]) : 0;
+    if (pid <= 0 || pid > MAX_PID) return null;
+    return { pid, written: file.stat.mtimeMs };
+  }
+
+  /**
+   * The PID as written, or `null` when the file is missing, empty or not a
+   * PID. Does not check the process.
+   *
+   * @throws {UntrustedFileError} Someone else could have written the file.
+   */
   readRaw(): number | null {
-    try {
-      if (!lstatSync(this.path).isFile()) return null;
-      const match = PID_LINE.exec(readFileSync(this.path, "utf8"));
-      const pid = match ? Number(match[1]) : 0;
-      return pid > 0 && pid <= MAX_PID ? pid : null;
-    } catch {
-      return null;
-    }
+    return this.#load()?.pid ?? null;
   }
 
-  /** The PID if the file names a running process that started no later
-   * than the file was written; else `null`. */
+  /**
+   * The PID if the file names a running process that started no later than
+   * the file was written; else `null`.
+   *
+   * @throws {UntrustedFileError} Someone else could have written the file:
+   * its PID is not looked at.
+   */
   read(): number | null {
-    const pid = this.readRaw();
-    if (pid === null) return null;
-    const row = os.info(pid);
+    const file = this.#load();
+    if (file === null) return null;
+    const row = os.info(file.pid);
     if (row === null || row.zombie) return null;
-    const started = os.startTimeMs(pid);
-    let written: number;
-    try {
-      written = lstatSync(this.path).mtimeMs;
-    } catch {
-      return null;
-    }
+    const started = os.startTimeMs(file.pid);
     if (started === null) return null;
-    return started <= written + os.startTimeResolutionMs ? pid : null;
+    return started <= file.written + os.startTimeResolutionMs ? file.pid : null;
   }
 
-  /** Deletes the file; a missing file is fine. */
+  /** Deletes the file (never what a symlink there points to); a missing
+   * file is fine. */
   remove(): void {
     try {
       unlinkSync(this.path);

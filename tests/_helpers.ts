@@ -369,6 +369,9 @@ export interface RunCliOptions {
   /** SIGKILL the CLI after this many ms (a hung test must not hang).
    * @default 30000 */
   killAfter?: number;
+  /** A command the CLI runs under, e.g. `setpriv … --` to run it as
+   * another user. */
+  prefix?: readonly string[];
 }
 
 /** Runs `subproc ARGS...` and resolves once it exited. */
@@ -376,7 +379,7 @@ export function runCli(
   args: readonly string[],
   options: RunCliOptions = {},
 ): Promise<CliResult> {
-  const [file, ...pre] = cliCommand();
+  const [file, ...pre] = [...(options.prefix ?? []), ...cliCommand()];
   const started = Date.now();
   const child = spawnChild(file!, [...pre, ...args], {
     env: { ...process.env, ...options.env },

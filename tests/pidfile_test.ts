@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { Pidfile, spawn } from "../mod.ts";
+import { Pidfile, spawn, UntrustedFileError } from "../mod.ts";
 import { alive, procTest, tempDir } from "./_helpers.ts";
 
 procTest("Pidfile writes the PID and a newline, atomically, mode 0644", () => {
@@ -93,15 +93,15 @@ procTest("Pidfile never follows a symlink planted at its path", () => {
   const dir = tempDir("pidfile");
   try {
     const target = join(dir, "victim.txt");
-    writeFileSync(target, "precious\n");
+    writeFileSync(target, `${process.pid}\n`);
     const path = join(dir, "link.pid");
     symlinkSync(target, path);
     const file = new Pidfile(path);
-    assert.equal(file.read(), null, "a symlink is not read");
-    file.write(process.pid);
-    assert.equal(readFileSync(target, "utf8"), "precious\n");
+    assert.throws(() => file.read(), UntrustedFileError, "a symlink is read");
+    file.write(process.pid + 1);
+    assert.equal(readFileSync(target, "utf8"), `${process.pid}\n`);
     assert.ok(lstatSync(path).isFile(), "the link was replaced by a file");
-    assert.equal(file.read(), process.pid);
+    assert.equal(file.readRaw(), process.pid + 1);
   } finally {
     rmSync(dir, { recursive: true });
   }

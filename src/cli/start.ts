@@ -116,8 +116,10 @@ its PID to the pidfile, prints the PID and returns at once. CMD survives
 subproc, its terminal closing and SIGHUP.
 
 Options:
-  --pidfile F   write CMD's PID to F (required); F must not name a running
-                process
+  --pidfile F   write CMD's PID to F (required, mode 0644); F must not name
+                a running process, and is refused (nothing started) if
+                anyone but you or root could have written it or could
+                replace it (see "subproc stop --help")
   --log F       CMD's stdout and stderr go to F (default: /dev/null)
   --append      append to the --log file instead of emptying it
   --cwd D       run CMD in directory D
@@ -129,7 +131,8 @@ from --cwd.
 
 Exit status:
   0     started; its PID is printed
-  1     already running (the pidfile names a live process), or could not start
+  1     already running (the pidfile names a live process), the pidfile was
+        refused, or could not start
   2     bad arguments
   126   CMD was found but could not be executed
   127   CMD was not found

@@ -6,6 +6,7 @@
 
 import { lstatSync } from "node:fs";
 import { describe } from "../describe.ts";
+import { UntrustedFileError } from "../errors.ts";
 import { Pidfile } from "../pidfile.ts";
 import {
   noCommand,
@@ -29,7 +30,13 @@ function exists(path: string): boolean {
 /** The status of `pidfile`: the LSB code and the line to print. */
 export function pidfileStatus(pidfile: Pidfile): [number, string] {
   const path = describe(pidfile.path);
-  const pid = pidfile.read();
+  let pid: number | null;
+  try {
+    pid = pidfile.read();
+  } catch (error) {
+    if (!(error instanceof UntrustedFileError)) throw error;
+    return [STATUS_UNKNOWN, `unknown: ${error.message}`];
+  }
   if (pid !== null) return [0, `running: process ${pid} (pidfile ${path})`];
   if (!exists(pidfile.path)) {
     return [NOT_RUNNING, `not running: no pidfile ${path}`];
@@ -59,7 +66,9 @@ export const statusCommand: Command = {
   help:
     `Tells whether the process named by a pidfile is running, on one line with
 its PID. A PID counts only if that process started before the pidfile was
-written (otherwise the PID was reused by another process).
+written (otherwise the PID was reused by another process), and only if
+nobody but you or root could have written the pidfile (see "subproc stop
+--help").
 
 Options:
   --pidfile F   the pidfile (required)
@@ -70,7 +79,8 @@ Exit status (as LSB init scripts):
   1   not running, but the pidfile exists
   2   bad arguments
   3   not running (no pidfile)
-  4   unknown (an unexpected error)
+  4   unknown: the pidfile could have been written by someone else (the
+      line says why), or an unexpected error
 `,
   options: { pidfile: { type: "string" } },
   usageExitCode: USAGE,

@@ -103,7 +103,12 @@ is removed once the process is gone (or when it names no running process).
 
 Options:
   --pidfile F   the process whose PID is in F (checked against its start
-                time, so a reused PID is never signalled)
+                time, so a reused PID is never signalled). F is refused,
+                and nothing signalled, if anyone but you or root could
+                have written it: F owned by another user, writable by
+                every user or by a group not yours or root's, a symlink,
+                or in a directory that another user owns or may write
+                without the sticky bit
   --grace D     wait D after the signal before SIGKILL (default: 2s)
   --signal S    the first signal (default: TERM; a name or a number)
   --tree        stop every descendant, not just the group
@@ -111,7 +116,8 @@ Options:
 
 Exit status:
   0   stopped, or was not running
-  1   could not stop it (another user's process, or it survived SIGKILL)
+  1   could not stop it (another user's process, or it survived SIGKILL),
+      or the pidfile was refused
   2   bad arguments
 `,
   options: {

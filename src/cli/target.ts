@@ -1,6 +1,7 @@
 /**
  * The process a `stop` command is about: from `--pidfile F` (checked with
- * `Pidfile.read()`, so a reused PID is never taken) or from a PID argument.
+ * `Pidfile.read()`, so a reused PID is never taken and a pidfile someone
+ * else could have written is refused) or from a PID argument.
  *
  * @module
  */
@@ -35,7 +36,9 @@ export function targetOfPid(pid: number): Target {
   return { running: true, row };
 }
 
-/** The running process a pidfile names, or why there is none. */
+/** The running process a pidfile names, or why there is none.
+ *
+ * @throws {UntrustedFileError} Someone else could have written it. */
 export function targetOfPidfile(pidfile: Pidfile): Target {
   const pid = pidfile.read();
   if (pid !== null) return targetOfPid(pid);

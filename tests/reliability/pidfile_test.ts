@@ -30,6 +30,7 @@ import {
   Pidfile,
   run,
   spawn,
+  UntrustedFileError,
 } from "../../mod.ts";
 import { allGone, eventually, hasProc, stat, tempDir } from "../_helpers.ts";
 import { fixtureCommand, reliabilityCase } from "./_case.ts";
@@ -219,7 +220,7 @@ reliabilityCase(
   {
     area: "pidfile",
     expected:
-      "a symlink is never followed: read() → null, write() replaces the link, the target is untouched (also dangling); a directory → clear error, no temp file",
+      "a symlink is never followed: read() refuses it (UntrustedFileError), write() replaces the link, the target is untouched (also dangling); a directory → clear error on write, refused on read, no temp file",
     skip: posix,
   },
   () =>
@@ -229,7 +230,11 @@ reliabilityCase(
       const link = join(dir, "app.pid");
       symlinkSync(victim, link);
       const file = new Pidfile(link);
-      assert.equal(file.read(), null, "followed the link on read");
+      assert.throws(
+        () => file.read(),
+        UntrustedFileError,
+        "followed the link on read",
+      );
       file.write(process.pid);
       assert.ok(lstatSync(link).isFile(), "the link is now a file");
       assert.equal(readFileSync(victim, "utf8"), `${process.pid}\n`);
@@ -257,10 +262,10 @@ reliabilityCase(
       })();
       assert.ok(error, "writing over a directory succeeded");
       assert.ok(statSync(dirPath).isDirectory());
-      assert.equal(new Pidfile(dirPath).read(), null);
+      assert.throws(() => new Pidfile(dirPath).read(), /a directory, not a/);
       const left = readdirSync(dir).filter((n) => n.endsWith(".tmp"));
       assert.deepEqual(left, [], "temp files left");
-      return `symlink replaced, target untouched (dangling too); remove() unlinks only the link; directory → ${error.code}, no temp file`;
+      return `read() refuses the symlink; write() replaced it, target untouched (dangling too); remove() unlinks only the link; directory → ${error.code} on write, refused on read, no temp file`;
     }),
 );
 
