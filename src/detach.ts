@@ -7,7 +7,7 @@
 import { AlreadyRunningError } from "./errors.ts";
 import { Pidfile } from "./pidfile.ts";
 import { withPidfileLock } from "./pidfile_lock.ts";
-import { spawnWithPlan } from "./spawn.ts";
+import { type ChildProcess, spawnWithPlan } from "./spawn.ts";
 import type { ContainMode, StdioOption, WindowsOptions } from "./types.ts";
 import {
   validateCmd,
@@ -129,9 +129,29 @@ function detachedStdio(option: string, value: unknown): StdioOption {
  * await killTree(daemon.pid);
  * ```
  */
-export async function detach(
+export function detach(
   cmd: string[],
   options?: DetachOptions,
+): Promise<DetachedProcess> {
+  return detachUnit(cmd, options);
+}
+
+/** What `subproc start` adds to a detach, under the pidfile's lock: a
+ * check that the unit it started last time is gone, and a record of the
+ * new one. */
+export interface UnitHooks {
+  /** Throws (an `AlreadyRunningError`) while the last unit still runs. */
+  assertGone(): void;
+  /** Records the started child's unit; if it throws, the child is stopped
+   * and the error passed on. */
+  record(child: ChildProcess): void;
+}
+
+/** {@linkcode detach}, with `hooks` run under the pidfile's lock. */
+export async function detachUnit(
+  cmd: string[],
+  options?: DetachOptions,
+  hooks?: UnitHooks,
 ): Promise<DetachedProcess> {
   const args = validateCmd(cmd);
   const opts = validateOptionsObject("detach", options, DETACH_KEYS) as
@@ -162,6 +182,7 @@ export async function detach(
         { cmd: args, pid: running },
       );
     }
+    hooks?.assertGone();
     // Breakaway is what lets it outlive our job on Windows: try it by default.
     const child = spawnWithPlan(args, {
       ...plan,
@@ -170,10 +191,11 @@ export async function detach(
     });
     child.unref();
     try {
+      hooks?.record(child);
       pidfile?.write(child.pid);
     } catch (error) {
       // Nothing may be half-started: without its pidfile the program is lost.
-      await child.stop({ scope: "group", grace: 1000 });
+      await child.stop({ grace: 1000 });
       throw error;
     }
     return child;

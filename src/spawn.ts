@@ -353,7 +353,8 @@ export class ChildProcess implements Subprocess, ChildTarget {
       STOP_KEYS,
       { signal: this.#plan.killSignal, grace: this.#plan.grace },
     );
-    return await stopChild(this, scope, signal, grace);
+    await stopChild(this, scope, signal, grace);
+    return await this.status;
   }
 
   ref(): void {

@@ -20,6 +20,7 @@ import { VERSION } from "../src/version.ts";
 import {
   alive,
   allGone,
+  cgroupsLeft,
   eventually,
   groupMembers,
   marked,
@@ -29,6 +30,7 @@ import {
   runCli,
   stat,
   tempDir,
+  testCgroup,
 } from "./_helpers.ts";
 
 /** PIDs written one per line to `file` by a shell, once there are `n`. */
@@ -342,6 +344,16 @@ procTest(
     const result = await pending;
     assert.equal(result.signal, "SIGKILL");
     await allGone([sleeper!]);
+    // Killed, subproc could not remove CMD's cgroup: it is left, empty,
+    // until the next subproc that makes a cgroup beside it removes it.
+    const left = cgroupsLeft();
+    if (testCgroup !== null) {
+      assert.equal(left.length, 1, `one cgroup left: ${left.join(", ")}`);
+      assert.equal(readFileSync(join(left[0]!, "cgroup.procs"), "utf8"), "");
+      const next = await runCli(["run", "--timeout", "10s", "--", "true"]);
+      assert.equal(next.code, 0, next.stderr);
+      assert.deepEqual(cgroupsLeft(), [], "the next subproc removed it");
+    }
   },
 );
 
@@ -376,9 +388,11 @@ procTest("subproc start → status 0 → stop 0 → status 3", async () => {
 
     const stopped = await runCli(["stop", "--pidfile", pidfile]);
     assert.equal(stopped.code, 0, stopped.stderr);
-    assert.match(stopped.stdout, new RegExp(`^stopped ${pid} \\(group\\)`));
+    assert.match(stopped.stdout, new RegExp(`^stopped ${pid} and its unit`));
     assert.deepEqual(members.filter(alive), [], "the whole group is gone");
     assert.equal(existsSync(pidfile), false, "the pidfile was removed");
+    assert.equal(existsSync(`${pidfile}.unit`), false, "and its unit record");
+    assert.deepEqual(cgroupsLeft(), [], "and its cgroup");
 
     const after = await runCli(["status", "--pidfile", pidfile]);
     assert.equal(after.code, 3);
@@ -497,6 +511,9 @@ procTest(
         assert.equal(result.code, 0, result.stderr);
         const pid = Number(result.stdout);
         await allGone([pid]);
+        // It ended on its own: stop removes the pidfile and the unit.
+        const stopped = await runCli(["stop", "--pidfile", pidfile]);
+        assert.equal(stopped.code, 0, stopped.stderr);
       };
       writeFileSync(log, "old line\n");
       await once("a");
@@ -538,6 +555,8 @@ procTest("subproc start --cwd and --env reach CMD", async () => {
     assert.equal(result.code, 0, result.stderr);
     await allGone([Number(result.stdout)]);
     assert.equal(readFileSync(log, "utf8"), `${tmpdir()}\nhello world|\n`);
+    const stopped = await runCli(["stop", "--pidfile", join(dir, "app.pid")]);
+    assert.equal(stopped.code, 0, stopped.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,28 +2,45 @@ import assert from "node:assert/strict";
 import { run, spawn } from "../mod.ts";
 import { procTest } from "./_helpers.ts";
 
-const MAX = 2 ** 31 - 1;
+/** Longer than one `setTimeout` can wait (2^31 - 1 ms, about 24.8 days):
+ * a single timer would fire at once. */
+const BEYOND_ONE_TIMER = 2 ** 31 + 1000;
 
-procTest("spawn() refuses a timeout a timer can't wait for", async () => {
-  // setTimeout fires anything longer than 2^31 - 1 ms at once: such a
-  // timeout would stop the child immediately.
-  for (const option of ["timeout", "drainTimeout"]) {
-    assert.throws(
-      () => spawn(["true"], { [option]: 2 ** 31 }),
-      (error: Error) =>
-        error instanceof RangeError &&
-        error.message.includes(`\`${option}\``) &&
-        error.message.includes(String(2 ** 31)),
-      option,
+procTest(
+  "timeouts and grace beyond 24.8 days wait, not fire at once",
+  async () => {
+    const child = spawn(["sleep", "0.3"], {
+      timeout: BEYOND_ONE_TIMER,
+      drainTimeout: BEYOND_ONE_TIMER,
+      grace: BEYOND_ONE_TIMER,
+    });
+    const status = await child.status;
+    assert.equal(status.code, 0, "the timeout did not stop the child");
+    assert.equal(child.timedOut, false);
+    const result = await run(["true"], {
+      timeout: BEYOND_ONE_TIMER,
+      drainTimeout: BEYOND_ONE_TIMER,
+    });
+    assert.equal(result.code, 0);
+
+    const waiting = spawn(["sleep", "0.3"]);
+    assert.equal((await waiting.wait({ timeout: 3e9 })).code, 0);
+    const talking = spawn(["sleep", "0.3"], { stdout: "pipe" });
+    assert.equal(
+      (await talking.communicate(undefined, { timeout: 3e9 })).code,
+      0,
     );
-  }
-  const result = await run(["true"], { timeout: MAX, drainTimeout: MAX });
-  assert.equal(result.code, 0);
-  const child = spawn(["true"]);
-  await assert.rejects(child.wait({ timeout: 3e9 }), RangeError);
-  await assert.rejects(
-    child.communicate(undefined, { timeout: 3e9 }),
-    RangeError,
-  );
-  assert.equal((await child.wait({ timeout: MAX })).code, 0);
-});
+
+    // SIGKILL comes after `grace`, not at once: the child ignores SIGTERM and
+    // is still there after a first look.
+    const stubborn = spawn(["sh", "-c", "trap '' TERM; sleep 30"], {
+      newSession: true,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = stubborn.stop({ grace: BEYOND_ONE_TIMER });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(stubborn.poll(), null, "not SIGKILLed at once");
+    await stubborn.stop({ signal: "SIGKILL" });
+    assert.equal((await stopping).signal, "SIGKILL");
+  },
+);

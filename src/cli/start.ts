@@ -6,7 +6,8 @@
 
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { detach, type DetachOptions } from "../detach.ts";
+import { type DetachOptions, detachUnit, type UnitHooks } from "../detach.ts";
+import { unitMembers } from "../stop/unit.ts";
 import { describe } from "../describe.ts";
 import {
   AlreadyRunningError,
@@ -24,6 +25,8 @@ import {
 import type { Command } from "./command.ts";
 import { FAILED, NOT_EXECUTABLE, NOT_FOUND, USAGE } from "./exit_codes.ts";
 import { printError, printLine } from "./io.ts";
+import { containOption } from "./options.ts";
+import { readUnitRecord, writeUnitRecord } from "./unit_record.ts";
 
 /** A path option made absolute; its directory must exist. */
 function pathInExistingDir(value: string, option: string): string {
@@ -80,6 +83,29 @@ function options(parsed: ParsedArgs): DetachOptions & { pidfile: string } {
     ...logOptions(stringOption(parsed, "log"), flag(parsed, "append")),
     ...(cwd === undefined ? {} : { cwd }),
     ...(Object.keys(env).length === 0 ? {} : { env }),
+    contain: containOption(stringOption(parsed, "contain")),
+  };
+}
+
+/** The unit's record beside the pidfile: a unit whose first process
+ * exited but that still runs (a forking daemon) is as running as its
+ * pidfile's process would be. */
+function unitHooks(pidfile: string, cmd: readonly string[]): UnitHooks {
+  return {
+    assertGone() {
+      const unit = readUnitRecord(pidfile);
+      const left = unit === null ? 0 : unitMembers(unit).length;
+      if (unit === null || left === 0) return;
+      throw new AlreadyRunningError(
+        `Cannot start ${
+          JSON.stringify(cmd[0])
+        }: what process ${unit.pid} of the pidfile ${
+          JSON.stringify(pidfile)
+        } started still runs (${left} process(es) of its unit)`,
+        { cmd, pid: unit.pid },
+      );
+    },
+    record: (child) => writeUnitRecord(pidfile, child),
   };
 }
 
@@ -97,7 +123,11 @@ async function execute(parsed: ParsedArgs): Promise<number> {
   const cmd = requireCommand(parsed);
   const opts = options(parsed);
   try {
-    const daemon = await detach([...cmd], opts);
+    const daemon = await detachUnit(
+      [...cmd],
+      opts,
+      unitHooks(opts.pidfile, cmd),
+    );
     printLine(String(daemon.pid));
     return 0;
   } catch (error) {
@@ -109,11 +139,14 @@ async function execute(parsed: ParsedArgs): Promise<number> {
 export const startCommand: Command = {
   name: "start",
   synopsis:
-    "subproc start --pidfile F [--log F] [--append] [--cwd D] [--env K=V]... -- CMD [ARG]...",
+    "subproc start --pidfile F [--log F] [--append] [--cwd D] [--env K=V]... [--contain M] -- CMD [ARG]...",
   help:
     `Starts CMD detached (new session, no terminal, stdin from /dev/null), writes
 its PID to the pidfile, prints the PID and returns at once. CMD survives
-subproc, its terminal closing and SIGHUP.
+subproc, its terminal closing and SIGHUP. CMD and everything it starts are a
+unit (a cgroup of its own, where one can be made): a daemon that forks and
+lets its first process exit is still found by "status" and ended by "stop",
+through a record beside the pidfile (F.unit).
 
 Options:
   --pidfile F   write CMD's PID to F (required, mode 0644); F must not name
@@ -124,6 +157,11 @@ Options:
   --append      append to the --log file instead of emptying it
   --cwd D       run CMD in directory D
   --env K=V     set variable K to V for CMD (repeatable)
+  --contain M   how CMD's unit is held together: auto (default: a cgroup
+                where one can be made, else tree), cgroup (required: exit 1
+                where none can be made), tree (its group, parent links and
+                a token in the environment; a daemon that clears its
+                environment escapes)
   -h, --help    show this help
 
 Relative paths (--pidfile, --log) are taken from subproc's directory, not
@@ -131,8 +169,8 @@ from --cwd.
 
 Exit status:
   0     started; its PID is printed
-  1     already running (the pidfile names a live process), the pidfile was
-        refused, or could not start
+  1     already running (the pidfile names a live process, or its unit still
+        runs), the pidfile was refused, or could not start
   2     bad arguments
   126   CMD was found but could not be executed
   127   CMD was not found
@@ -143,6 +181,7 @@ Exit status:
     append: { type: "boolean" },
     cwd: { type: "string" },
     env: { type: "string", multiple: true },
+    contain: { type: "string" },
   },
   usageExitCode: USAGE,
   failureExitCode: FAILED,

@@ -6,8 +6,9 @@
 
 import { lstatSync } from "node:fs";
 import { describe } from "../describe.ts";
-import { UntrustedFileError } from "../errors.ts";
+import { SubprocessError } from "../errors.ts";
 import { Pidfile } from "../pidfile.ts";
+import { type Unit, unitMembers } from "../stop/unit.ts";
 import {
   noCommand,
   type ParsedArgs,
@@ -17,6 +18,7 @@ import {
 import type { Command } from "./command.ts";
 import { FAILED, NOT_RUNNING, STATUS_UNKNOWN, USAGE } from "./exit_codes.ts";
 import { printLine } from "./io.ts";
+import { readUnitRecord } from "./unit_record.ts";
 
 function exists(path: string): boolean {
   try {
@@ -31,13 +33,26 @@ function exists(path: string): boolean {
 export function pidfileStatus(pidfile: Pidfile): [number, string] {
   const path = describe(pidfile.path);
   let pid: number | null;
+  let unit: Unit | null;
   try {
     pid = pidfile.read();
+    unit = readUnitRecord(pidfile.path);
   } catch (error) {
-    if (!(error instanceof UntrustedFileError)) throw error;
+    if (!(error instanceof SubprocessError)) throw error;
     return [STATUS_UNKNOWN, `unknown: ${error.message}`];
   }
-  if (pid !== null) return [0, `running: process ${pid} (pidfile ${path})`];
+  const members = unit === null ? [] : unitMembers(unit);
+  if (pid !== null) {
+    const more = members.filter((member) => member !== pid).length;
+    const rest = more === 0 ? "" : ` and ${more} more of its unit`;
+    return [0, `running: process ${pid}${rest} (pidfile ${path})`];
+  }
+  if (unit !== null && members.length > 0) {
+    return [
+      0,
+      `running: ${members.length} process(es) of the unit of process ${unit.pid}, which exited (pidfile ${path})`,
+    ];
+  }
   if (!exists(pidfile.path)) {
     return [NOT_RUNNING, `not running: no pidfile ${path}`];
   }
@@ -68,7 +83,9 @@ export const statusCommand: Command = {
 its PID. A PID counts only if that process started before the pidfile was
 written (otherwise the PID was reused by another process), and only if
 nobody but you or root could have written the pidfile (see "subproc stop
---help").
+--help"). A process started by "subproc start" counts as running while
+anything of its unit runs (a daemon that forked and let it exit): the line
+then says how many processes that is.
 
 Options:
   --pidfile F   the pidfile (required)

@@ -9,6 +9,7 @@ import process from "node:process";
 import type { ProcessInfo } from "../os/types.ts";
 import type { Pidfile } from "../pidfile.ts";
 import { stopPid } from "../stop/pid.ts";
+import { stopUnit, type Unit, unitMembers } from "../stop/unit.ts";
 import type { Signal, StopScope } from "../types.ts";
 import { DEFAULT_GRACE } from "../validate.ts";
 import { flag, noCommand, type ParsedArgs, stringOption } from "./args.ts";
@@ -17,6 +18,7 @@ import { FAILED, USAGE } from "./exit_codes.ts";
 import { printError, printLine } from "./io.ts";
 import { durationOption, signalOption } from "./options.ts";
 import { pidfileOrPid, targetOfPid, targetOfPidfile } from "./target.ts";
+import { readUnitRecord, removeUnitRecord } from "./unit_record.ts";
 
 /** What is stopped: the tree with `--tree`, else the group the process
  * leads (a detached process leads its own), else the process alone. */
@@ -66,6 +68,31 @@ async function stopRunning(
   return 0;
 }
 
+/** Stops everything of the unit `subproc start` recorded beside
+ * `pidfile`: its cgroup, or its token's carriers. */
+async function stopRecordedUnit(
+  unit: Unit,
+  pidfile: Pidfile,
+  signal: Signal,
+  grace: number,
+): Promise<number> {
+  const count = unitMembers(unit).length;
+  try {
+    await stopUnit(unit, signal, grace);
+  } catch (error) {
+    printError(`subproc stop: ${(error as Error).message}`);
+    return FAILED;
+  }
+  pidfile.remove();
+  removeUnitRecord(pidfile.path);
+  printLine(
+    count === 0
+      ? `not running: nothing of the unit of process ${unit.pid} runs`
+      : `stopped ${unit.pid} and its unit (${count} process(es))`,
+  );
+  return 0;
+}
+
 async function execute(parsed: ParsedArgs): Promise<number> {
   noCommand(parsed, 1);
   const given = pidfileOrPid(parsed);
@@ -79,6 +106,10 @@ async function execute(parsed: ParsedArgs): Promise<number> {
   const target = given.pidfile
     ? targetOfPidfile(given.pidfile)
     : targetOfPid(given.pid);
+  const unit = given.pidfile ? readUnitRecord(given.pidfile.path) : null;
+  if (unit !== null) {
+    return await stopRecordedUnit(unit, given.pidfile!, signal, grace);
+  }
   if (!target.running) {
     // A pidfile naming no running process is stale: remove it.
     given.pidfile?.remove();
@@ -96,10 +127,13 @@ export const stopCommand: Command = {
     "subproc stop (--pidfile F | PID) [--grace D] [--signal S] [--tree]",
   help:
     `Stops a process and waits until it is gone: the signal (TERM), then SIGKILL
-after the grace period. A process that leads its own process group (as one
-started by "subproc start" does) is stopped with its whole group; with --tree,
-every descendant is stopped too, even those that left the group. The pidfile
-is removed once the process is gone (or when it names no running process).
+after the grace period. With the pidfile of "subproc start", everything of
+its unit is stopped: the process and all it started, a daemon that forked
+and let the first process exit included (its cgroup, or its token; see
+"subproc start --help"). Otherwise a process that leads its own process
+group is stopped with its whole group; with --tree, every descendant is
+stopped too, even those that left the group. The pidfile (and the unit's
+record) is removed once everything is gone, or when nothing runs.
 
 Options:
   --pidfile F   the process whose PID is in F (checked against its start
@@ -111,7 +145,8 @@ Options:
                 without the sticky bit
   --grace D     wait D after the signal before SIGKILL (default: 2s)
   --signal S    the first signal (default: TERM; a name or a number)
-  --tree        stop every descendant, not just the group
+  --tree        stop every descendant, not just the group (a unit is
+                always stopped whole)
   -h, --help    show this help
 
 Exit status:

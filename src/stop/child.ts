@@ -19,14 +19,14 @@
 
 import { os } from "../os/select.ts";
 import { collectTree } from "../process_tree.ts";
-import type { ExitStatus, Signal, StopScope } from "../types.ts";
+import type { Signal, StopScope } from "../types.ts";
 import { cgroupStrategy } from "./cgroup.ts";
 import { groupStrategy } from "./group.ts";
 import { runLadder } from "./ladder.ts";
 import { childMember, type ChildTarget } from "./members.ts";
 import { processStrategy } from "./process.ts";
 import type { StopStrategy } from "./strategy.ts";
-import { treeStrategy } from "./tree.ts";
+import { ownStartKey, treeStrategy } from "./tree.ts";
 import { unionOf } from "./strategy.ts";
 
 const running = new Map<number, ChildTarget>();
@@ -46,8 +46,10 @@ export function runningChild(pid: number): ChildTarget | undefined {
 }
 
 /**
- * Stops `target` within `scope` (see the module doc) and resolves with its
- * final status once everything in scope is gone.
+ * Stops `target` within `scope` (see the module doc) and resolves once
+ * everything in scope is gone — not waiting for the child's status, which
+ * an unref'd child (`detach()`) may never deliver while nothing else keeps
+ * this process alive.
  *
  * @throws {SubprocessError} Something in scope survived SIGKILL.
  */
@@ -56,16 +58,15 @@ export async function stopChild(
   scope: StopScope | undefined,
   signal: Signal,
   grace: number,
-): Promise<ExitStatus> {
+): Promise<void> {
   const tree = scope === "tree" ||
     (scope !== "process" && target.pgid === undefined);
   if (tree && os.stopTree && target.cgroup === null) {
     // Windows: the child's job holds its tree.
     if (!target.exited()) await os.stopTree(target.pid, signal, grace);
-  } else {
-    await runLadder(childStrategy(target, scope, tree), signal, grace);
+    return;
   }
-  return await target.status;
+  await runLadder(childStrategy(target, scope, tree), signal, grace);
 }
 
 function childStrategy(
@@ -88,7 +89,10 @@ function childStrategy(
       ? processStrategy(child, wake)
       : groupStrategy(child, wake);
   }
-  const options = { token: target.token, wake, owner: target.pid };
+  const token = target.token === undefined
+    ? undefined
+    : { token: target.token, since: ownStartKey() };
+  const options = { token, wake, owner: target.pid };
   if (tree || pgid === undefined) {
     return treeStrategy(target.exited() ? [] : [target.pid], options);
   }

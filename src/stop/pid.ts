@@ -44,7 +44,10 @@ export async function stopPid(
   const strategy = scope === "group"
     ? groupStrategy(member)
     : processStrategy(member);
-  await runLadder(strategy, signal, grace);
+  await removingStaleCgroup(
+    leader.pid,
+    () => runLadder(strategy, signal, grace),
+  );
 }
 
 /** Stops the tree of `root`, a process we did not start. */
@@ -55,9 +58,20 @@ export async function stopForeignTree(
 ): Promise<void> {
   // Windows: Toolhelp32 and job objects.
   if (os.stopTree) return await os.stopTree(root, signal, grace);
-  // A detached child of another process of ours: once its tree is gone,
-  // nobody is left to remove its cgroup.
-  const cgroup = os.cgroups?.of(root) ?? null;
-  await runLadder(treeStrategy([root]), signal, grace);
+  await removingStaleCgroup(
+    root,
+    () => runLadder(treeStrategy([root]), signal, grace),
+  );
+}
+
+/** Runs `stop`, then removes `pid`'s cgroup if it is one of ours that the
+ * stop emptied and whose maker is gone (a detached child of another
+ * process: nobody else is left to remove it). */
+async function removingStaleCgroup(
+  pid: number,
+  stop: () => Promise<void>,
+): Promise<void> {
+  const cgroup = os.cgroups?.of(pid) ?? null;
+  await stop();
   if (cgroup !== null) os.cgroups?.removeIfStale(cgroup);
 }

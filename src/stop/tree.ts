@@ -24,10 +24,18 @@ import type { Signal } from "../types.ts";
 import { stillRuns } from "./members.ts";
 import type { StopStrategy } from "./strategy.ts";
 
+/** A token to look for, and the earliest start stamp a process carrying
+ * it can have (no older process can descend from the one given it). */
+export interface TokenSearch {
+  readonly token: string;
+  /** A `ProcessInfo.startKey`. */
+  readonly since: number;
+}
+
 /** Options of {@linkcode treeStrategy}. */
 export interface TreeStrategyOptions {
   /** Also take every process whose environment carries this token. */
-  readonly token?: string | undefined;
+  readonly token?: TokenSearch | undefined;
   /** Processes of this group are left to a group strategy running beside
    * this one, so none gets the signal twice. */
   readonly skipGroup?: number | undefined;
@@ -38,12 +46,25 @@ export interface TreeStrategyOptions {
   readonly owner?: number | undefined;
 }
 
-/** Processes that started no earlier than we did: the only ones that can
- * descend from a child of ours. */
-let ownStartKey: number | undefined;
-function startedSinceUs(row: ProcessInfo): boolean {
-  ownStartKey ??= os.info(process.pid)?.startKey ?? 0;
-  return row.startKey >= ownStartKey;
+let ownStart: number | undefined;
+
+/** Our own start stamp: no descendant of a child of ours is older. */
+export function ownStartKey(): number {
+  return ownStart ??= os.info(process.pid)?.startKey ?? 0;
+}
+
+/** The live processes in `table` that carry `search.token` in their
+ * environment, but for those `skip` says to leave. Only processes started
+ * since `search.since` are read: few, and readable (our user's) ones. */
+export function tokenCarriers(
+  table: readonly ProcessInfo[],
+  search: TokenSearch,
+  skip: (row: ProcessInfo) => boolean = () => false,
+): number[] {
+  return table.filter((row) =>
+    !row.zombie && row.startKey >= search.since && !skip(row) &&
+    carriesToken(os.environment(row.pid) ?? [], search.token)
+  ).map((row) => row.pid);
 }
 
 /** The strategy for the trees of `roots` (PIDs; a root that isn't running
@@ -57,13 +78,12 @@ export function treeStrategy(
   const members = new Map<number, ProcessInfo>();
   const { token, skipGroup } = options;
   const carriers = (table: readonly ProcessInfo[]) =>
-    token === undefined
-      ? []
-      : table.filter((row) =>
-        !row.zombie && !members.has(row.pid) && !exclude.has(row.pid) &&
-        row.pgid !== skipGroup && startedSinceUs(row) &&
-        carriesToken(os.environment(row.pid) ?? [], token)
-      ).map((row) => row.pid);
+    token === undefined ? [] : tokenCarriers(
+      table,
+      token,
+      (row) =>
+        members.has(row.pid) || exclude.has(row.pid) || row.pgid === skipGroup,
+    );
   /** Adds new members (and SIGSTOPs them) until a scan finds none. */
   const freeze = (from: readonly number[]) => {
     while (true) {
