@@ -5,8 +5,9 @@
  *
  * Asking freezes the cgroup (`cgroup.freeze`: nothing in it runs, so
  * nothing forks while it is being listed), sends the signal and SIGCONT to
- * every member, and thaws it. Forcing is `cgroup.kill`, which the kernel
- * applies to processes forking meanwhile too. The set is gone when
+ * every member, and thaws it. Forcing freezes it again and writes
+ * `cgroup.kill`, which the kernel applies to processes forking meanwhile
+ * too. The set is gone when
  * `cgroup.events` says `populated 0`; the directory is then removed.
  *
  * @module
@@ -48,7 +49,12 @@ export function cgroupStrategy(
         cgroups.setFrozen(dir, false);
       }
     },
-    force: () => cgroups.kill(dir),
+    force() {
+      // Frozen first: no member can act on another's death before its own
+      // SIGKILL lands (frozen processes still die of it).
+      cgroups.setFrozen(dir, true);
+      cgroups.kill(dir);
+    },
     ...(wake === undefined ? {} : { wake }),
     finish: () => void cgroups.remove(dir),
   };

@@ -124,8 +124,12 @@ export function treeStrategy(
       if (signal !== "SIGCONT") send(rows, "SIGCONT");
     },
     force() {
-      // Freeze what is left again, with anything it started meanwhile.
-      freeze(survivors().map((row) => row.pid));
+      // Freeze what is left again — all of it, so that no member can act on
+      // another's death (a shell's `wait` returning) before its own SIGKILL
+      // lands — with anything it started meanwhile.
+      const left = survivors();
+      send(left, "SIGSTOP");
+      freeze(left.map((row) => row.pid));
       send(survivors(), "SIGKILL");
     },
     ...(options.wake === undefined ? {} : { wake: options.wake }),
