@@ -3,6 +3,7 @@
  * `start-stop-daemon` over this library.
  *
  * ```sh
+ * subproc timeout 10 make test                  # GNU timeout, anywhere
  * subproc run --timeout 10s -- make test        # 124 when it timed out
  * subproc start --pidfile app.pid --log app.log -- ./server
  * subproc status --pidfile app.pid              # 0 running, 1 dead, 3 stopped
@@ -23,21 +24,23 @@
  * @module
  */
 
-import { realpathSync } from "node:fs";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { main } from "./src/cli/main.ts";
+import { host, process } from "./src/runtime/host.ts";
 
 export { main };
 
 /** `true` when this file is the program being run: `import.meta.main`, or,
  * on runtimes that lack it (Node before 24.2), the script path in
  * `process.argv`. (`deno test` also puts the file in `process.argv`, so the
- * fallback is only used when `import.meta.main` is missing.) */
-function isProgram(): boolean {
+ * fallback is only used when `import.meta.main` is missing; its modules are
+ * loaded only then, to keep them off the start of every other runtime.) */
+async function isProgram(): Promise<boolean> {
   const main: boolean | undefined = import.meta.main;
   if (typeof main === "boolean") return main;
-  const script = process.argv[1];
+  const { realpathSync } = await import("node:fs");
+  const { argv } = await import("node:process");
+  const { fileURLToPath } = await import("node:url");
+  const script = argv[1];
   if (script === undefined || !import.meta.url.startsWith("file:")) {
     return false;
   }
@@ -49,6 +52,6 @@ function isProgram(): boolean {
   }
 }
 
-if (isProgram()) {
-  process.exitCode = await main(process.argv.slice(2));
+if (await isProgram()) {
+  process.exitCode = await main(host.args());
 }

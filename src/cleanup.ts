@@ -17,7 +17,7 @@
  * @module
  */
 
-import process from "node:process";
+import { nodeProcess as process } from "./runtime/node_builtins.ts";
 import { canOpenFds } from "./fds.ts";
 import { reraise } from "./reraise.ts";
 import type { Signal } from "./types.ts";

@@ -5,8 +5,7 @@
  * @module
  */
 
-import { closeSync, openSync } from "node:fs";
-import { devNull } from "node:os";
+import { closeSync, nodeModule, openSync } from "./runtime/node_builtins.ts";
 
 /** `false` when `count` more descriptors can't be opened now (EMFILE or
  * ENFILE); `true` otherwise, including when the probe fails for another
@@ -14,7 +13,9 @@ import { devNull } from "node:os";
 export function canOpenFds(count: number): boolean {
   const fds: number[] = [];
   try {
-    for (let i = 0; i < count; i++) fds.push(openSync(devNull, "r"));
+    for (let i = 0; i < count; i++) {
+      fds.push(openSync(nodeModule("node:os").devNull, "r"));
+    }
     return true;
   } catch (error) {
     const code = (error as { code?: string }).code;

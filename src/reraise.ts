@@ -9,7 +9,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "./runtime/host.ts";
 import { signalNumber } from "./signals.ts";
 import type { Signal } from "./types.ts";
 import { sleep } from "./wait.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "./runtime/host.ts";
 import { describe } from "./describe.ts";
 import { os } from "./os/select.ts";
 

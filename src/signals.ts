@@ -4,7 +4,7 @@
  * @module
  */
 
-import { constants } from "node:os";
+import { host } from "./runtime/host.ts";
 import type { Signal } from "./types.ts";
 import { describe } from "./describe.ts";
 
@@ -43,7 +43,12 @@ const SIGNAL_NAMES: ReadonlySet<string> = new Set<Signal>([
   "SIGXFSZ",
 ]);
 
-const numbers = constants.signals as Readonly<Record<string, number>>;
+let table: Readonly<Record<string, number>> | undefined;
+
+/** This system's signal numbers, read once. */
+function numbers(): Readonly<Record<string, number>> {
+  return table ??= host.signalNumbers();
+}
 
 /** `true` when `value` is a signal name this library knows. */
 export function isSignal(value: unknown): value is Signal {
@@ -69,13 +74,13 @@ export function validateSignal(option: string, value: unknown): Signal {
 
 /** The number of `signal` on this system, or `undefined` when it has none. */
 export function signalNumber(signal: Signal): number | undefined {
-  return numbers[signal];
+  return numbers()[signal];
 }
 
 /** The name of signal number `n` on this system, or `null`. */
 export function signalName(n: number): Signal | null {
   for (const name of SIGNAL_NAMES) {
-    if (numbers[name] === n) return name as Signal;
+    if (numbers()[name] === n) return name as Signal;
   }
   return null;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "./runtime/host.ts";
 import { installCleanupHooks, registerForCleanup } from "./cleanup.ts";
 import { Collector, drainWithin } from "./collect.ts";
 import {
@@ -403,8 +403,8 @@ function validateInput(
 /** The command actually executed: with `killOnParentExit`, behind the OS's
  * parent-death wrapper (which execs, so the PID stays the program's). */
 function commandLine(cmd: readonly string[], plan: SpawnPlan): string[] {
-  if (!plan.killOnParentExit) return [...cmd];
-  const prefix = os.parentDeathPrefix();
+  if (plan.killOnParentExit === false) return [...cmd];
+  const prefix = os.parentDeathPrefix(plan.killOnParentExit);
   // Empty: the backend makes the child die with us (Windows: a job).
   if (prefix.length === 0) return [...cmd];
   if (typeof prefix === "string") {
@@ -524,7 +524,7 @@ function startProcess(
       stdout: plan.stdout,
       stderr: plan.stderr,
       newSession: plan.newSession,
-      killOnParentExit: plan.killOnParentExit,
+      killOnParentExit: plan.killOnParentExit !== false,
       windows: {
         breakawayFromJob: plan.breakawayFromJob,
         hide: plan.hide,

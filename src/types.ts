@@ -43,7 +43,9 @@ export type Signal =
   | "SIGXCPU"
   | "SIGXFSZ";
 
-/** How a process ended. */
+/** How a process ended. `code` and `signal` both `null`: it ended, but its
+ * status could not be read (it was reaped by someone else); no status is
+ * made up then. */
 export interface ExitStatus {
   /** The exit code, or `null` when the process was ended by a signal. */
   readonly code: number | null;
@@ -147,10 +149,13 @@ export interface SpawnOptions {
   /** Kill the child even when the parent dies by `SIGKILL`. Linux: the
    * parent-death signal through `setpriv --pdeathsig KILL` (util-linux ≥ 2.33,
    * else a `RangeError`); it fires when the thread that spawned the child ends,
-   * so a child spawned in a Worker dies with that Worker. Windows: a
-   * kill-on-close job. Other systems: a `RangeError` (not supported).
+   * so a child spawned in a Worker dies with that Worker. A signal name
+   * instead of `true` sends that signal (e.g. `"SIGTERM"`, to let the child
+   * clean up; one that it ignores lets it outlive the parent). Windows: a
+   * kill-on-close job (whatever the signal). Other systems: a `RangeError`
+   * (not supported).
    * @default {false} */
-  readonly killOnParentExit?: boolean;
+  readonly killOnParentExit?: boolean | Signal;
   /** Stop the child (its group, if it has one) when the parent exits normally
    * or on SIGINT/SIGTERM/SIGHUP. Detached children are never touched.
    * @default {true} */

@@ -6,8 +6,7 @@
  * @module
  */
 
-import { statSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, statSync } from "./runtime/node_builtins.ts";
 import type { ResolvedStdio } from "./runtime/types.ts";
 import { describe } from "./describe.ts";
 import { validateSignal } from "./signals.ts";
@@ -160,7 +159,8 @@ export interface SpawnPlan {
   readonly killSignal: Signal;
   readonly grace: number;
   readonly signal: AbortSignal | undefined;
-  readonly killOnParentExit: boolean;
+  /** The parent-death signal, or `false` for none. */
+  readonly killOnParentExit: Signal | false;
   readonly cleanup: boolean;
   readonly drainTimeout: number;
   readonly maxBuffer: number;
@@ -169,6 +169,20 @@ export interface SpawnPlan {
   /** Set by `detach()`: the child must outlive us (Windows: a console of
    * its own, breakaway when allowed). */
   readonly detached?: boolean;
+}
+
+/** `killOnParentExit`: `true` is SIGKILL, a signal name that signal. */
+function validateParentDeath(value: unknown): Signal | false {
+  if (value === undefined || value === false) return false;
+  if (value === true) return "SIGKILL";
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `Expected the \`killOnParentExit\` option to be a boolean or a signal name such as "SIGTERM", got ${
+        describe(value)
+      }`,
+    );
+  }
+  return validateSignal("killOnParentExit", value);
 }
 
 /** Default milliseconds between the first signal and SIGKILL. */
@@ -220,11 +234,7 @@ export function validateSpawnOptions(
       : validateSignal("killSignal", options.killSignal),
     grace: validateMs("grace", options.grace ?? DEFAULT_GRACE),
     signal,
-    killOnParentExit: optionalBoolean(
-      "killOnParentExit",
-      options.killOnParentExit,
-      false,
-    ),
+    killOnParentExit: validateParentDeath(options.killOnParentExit),
     cleanup: optionalBoolean("cleanup", options.cleanup, true),
     drainTimeout: validateMs(
       "drainTimeout",

@@ -5,12 +5,13 @@
  *
  * `parseArgs` runs with `strict: false` and `tokens: true` so that every
  * runtime's parser (Node, Deno, Bun) yields the same tokens and the messages
- * are ours, not the runtime's.
+ * are ours, not the runtime's. `node:util` is loaded only when there are
+ * options to parse: under Deno it costs a few milliseconds of start-up, and
+ * `subproc run -- CMD` has none.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { describe } from "../describe.ts";
 
 /** One option of a command. */
@@ -62,16 +63,20 @@ type Token = OptionToken | {
  *
  * @throws {UsageError} An unknown option, a missing or unexpected value.
  */
-export function parseCommandArgs(
+export async function parseCommandArgs(
   args: readonly string[],
   specs: OptionSpecs,
-): ParsedArgs {
+): Promise<ParsedArgs> {
   const dash = args.indexOf("--");
   const head = dash < 0 ? [...args] : args.slice(0, dash);
   const command = dash < 0 ? undefined : args.slice(dash + 1);
   if (head.includes("--help") || head.includes("-h")) {
     return { values: {}, positionals: [], command, help: true };
   }
+  if (head.length === 0) {
+    return { values: {}, positionals: [], command, help: false };
+  }
+  const { parseArgs } = await import("node:util");
   const options: Record<
     string,
     { type: "string" | "boolean"; multiple?: boolean }

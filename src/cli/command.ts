@@ -23,7 +23,12 @@ export interface Command {
   readonly help: string;
   /** Its options, by long name. */
   readonly options: OptionSpecs;
-  /** Exit code of a usage mistake: 125 for `run` (as GNU `timeout`), else 2. */
+  /** Parses its arguments, when not as {@linkcode parseCommandArgs} does
+   * (`timeout` reads GNU `timeout`'s command line). May throw
+   * `UsageError`. */
+  parse?(args: readonly string[]): ParsedArgs | Promise<ParsedArgs>;
+  /** Exit code of a usage mistake: 125 for `run` and `timeout` (as GNU
+   * `timeout`), else 2. */
   readonly usageExitCode: number;
   /** Exit code of an unexpected error of ours. */
   readonly failureExitCode: number;
@@ -54,7 +59,9 @@ export async function invoke(
   args: readonly string[],
 ): Promise<number> {
   try {
-    const parsed = parseCommandArgs(args, command.options);
+    const parsed = command.parse
+      ? await command.parse(args)
+      : await parseCommandArgs(args, command.options);
     if (parsed.help) {
       printHelp(command);
       return 0;

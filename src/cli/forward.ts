@@ -17,7 +17,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "../runtime/host.ts";
 import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";
 import { ownLineage } from "../safety.ts";

@@ -1,5 +1,7 @@
 /**
  * The `subproc` command line: picks the command and returns its exit code.
+ * Each command is loaded only when it runs: `subproc run` must start fast,
+ * and needs nothing of `start` or `tree`.
  *
  * @module
  */
@@ -8,36 +10,43 @@ import { VERSION } from "../version.ts";
 import { type Command, invoke, printHelp } from "./command.ts";
 import { USAGE } from "./exit_codes.ts";
 import { printError, printLine } from "./io.ts";
-import { runCommand } from "./run.ts";
-import { startCommand } from "./start.ts";
-import { statusCommand } from "./status.ts";
-import { stopCommand } from "./stop.ts";
-import { treeCommand } from "./tree.ts";
 
-const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [runCommand, startCommand, stopCommand, statusCommand, treeCommand].map(
-    (command) => [command.name, command],
-  ),
-);
+/** Every command, by name, loaded on demand. */
+const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map([
+  [
+    "timeout",
+    async () => (await import("./timeout/command.ts")).timeoutCommand,
+  ],
+  ["run", async () => (await import("./run.ts")).runCommand],
+  ["start", async () => (await import("./start.ts")).startCommand],
+  ["stop", async () => (await import("./stop.ts")).stopCommand],
+  ["status", async () => (await import("./status.ts")).statusCommand],
+  ["tree", async () => (await import("./tree.ts")).treeCommand],
+]);
 
-const OVERVIEW = `Usage: subproc COMMAND [OPTIONS] [-- CMD [ARG]...]
+async function overview(): Promise<string> {
+  const commands = await Promise.all(
+    [...COMMANDS.values()].map((load) => load()),
+  );
+  return `Usage: subproc COMMAND [OPTIONS] [-- CMD [ARG]...]
 
 Spawn, detach, time out and stop processes and everything they started.
 
 Commands:
-${[...COMMANDS.values()].map((c) => `  ${c.synopsis}`).join("\n")}
+${commands.map((c) => `  ${c.synopsis}`).join("\n")}
 
 Durations: 500ms, 10s, 2m, 1h, or a bare number of seconds (1.5).
 "subproc COMMAND --help" tells more; "subproc --version" the version.`;
+}
 
-function help(topic: string | undefined): number {
+async function help(topic: string | undefined): Promise<number> {
   if (topic === undefined) {
-    printLine(OVERVIEW);
+    printLine(await overview());
     return 0;
   }
-  const command = COMMANDS.get(topic);
-  if (command === undefined) return unknown(topic);
-  printHelp(command);
+  const load = COMMANDS.get(topic);
+  if (load === undefined) return unknown(topic);
+  printHelp(await load());
   return 0;
 }
 
@@ -53,9 +62,9 @@ function unknown(name: string): number {
 
 /**
  * Runs the `subproc` command line `args` (without the program name) and
- * resolves with the exit code. `subproc run` may instead end this process
- * by re-raising a SIGINT, SIGTERM or SIGHUP it received, once CMD and what
- * it left are gone — as a shell expects of a program interrupted by Ctrl-C.
+ * resolves with the exit code. `subproc run` and `subproc timeout` may
+ * instead end this process by re-raising a signal, once CMD is gone — as a
+ * shell expects of a program interrupted by Ctrl-C.
  *
  * @param args The arguments, e.g. `["run", "--timeout", "5s", "--", "make"]`.
  * @returns The exit code.
@@ -70,16 +79,16 @@ function unknown(name: string): number {
 export async function main(args: readonly string[]): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined) {
-    printError(OVERVIEW);
+    printError(await overview());
     return USAGE;
   }
-  if (name === "--help" || name === "-h") return help(undefined);
-  if (name === "help") return help(rest[0]);
+  if (name === "--help" || name === "-h") return await help(undefined);
+  if (name === "help") return await help(rest[0]);
   if (name === "--version" || name === "-V") {
     printLine(`subproc ${VERSION}`);
     return 0;
   }
-  const command = COMMANDS.get(name);
-  if (command === undefined) return unknown(name);
-  return await invoke(command, rest);
+  const load = COMMANDS.get(name);
+  if (load === undefined) return unknown(name);
+  return await invoke(await load(), rest);
 }

@@ -64,7 +64,8 @@ function start(req: RunRequest): Subprocess {
   return spawn([...req.cmd], {
     newSession: req.newSession,
     contain: req.contain,
-    killOnParentExit: req.killOnParentExit,
+    cleanup: false,
+    killOnParentExit: req.killOnParentExit ? req.signal : false,
     killSignal: req.signal,
     grace: req.grace,
     ...(req.timeout === undefined ? {} : { timeout: req.timeout }),

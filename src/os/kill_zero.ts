@@ -5,7 +5,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "../runtime/host.ts";
 
 /** `true` when process `target` (or, negative, process group `-target`)
  * exists: EPERM means it does but is not ours. Zombies count as existing. */

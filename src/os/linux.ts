@@ -12,7 +12,7 @@
  * @module
  */
 
-import { readdirSync, readFileSync } from "node:fs";
+import { host } from "../runtime/host.ts";
 import {
   findExecutable,
   processGroupExists,
@@ -21,6 +21,7 @@ import {
 } from "./posix.ts";
 import { linuxCgroups } from "./linux/cgroup.ts";
 import { procIsOurs } from "./linux/proc_namespace.ts";
+import type { Signal } from "../types.ts";
 import type { OsShim, ProcessInfo } from "./types.ts";
 
 /** USER_HZ, the unit of `/proc/PID/stat` times: 100 on every architecture
@@ -54,7 +55,7 @@ export function parseStat(line: string): ProcessInfo | null {
 function info(pid: number): ProcessInfo | null {
   if (!procIsOurs()) return null;
   try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    return parseStat(host.readTextFile(`/proc/${pid}/stat`));
   } catch {
     return null;
   }
@@ -63,7 +64,7 @@ function info(pid: number): ProcessInfo | null {
 function list(): ProcessInfo[] {
   const rows: ProcessInfo[] = [];
   if (!procIsOurs()) return rows;
-  for (const name of readdirSync("/proc")) {
+  for (const name of host.readDirNames("/proc")) {
     const code = name.charCodeAt(0);
     if (code < 48 || code > 57) continue;
     const row = info(Number(name));
@@ -78,10 +79,10 @@ function list(): ProcessInfo[] {
 function commandLine(pid: number): string | null {
   if (!procIsOurs()) return null;
   try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const args = host.readTextFile(`/proc/${pid}/cmdline`).split("\0");
     if (args.at(-1) === "") args.pop();
     if (args.length > 0) return args.join(" ");
-    return `[${readFileSync(`/proc/${pid}/comm`, "utf8").trimEnd()}]`;
+    return `[${host.readTextFile(`/proc/${pid}/comm`).trimEnd()}]`;
   } catch {
     return null;
   }
@@ -92,7 +93,7 @@ function commandLine(pid: number): string | null {
 function environment(pid: number): readonly string[] | null {
   if (!procIsOurs()) return null;
   try {
-    const entries = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0");
+    const entries = host.readLatin1(`/proc/${pid}/environ`).split("\0");
     if (entries.at(-1) === "") entries.pop();
     return entries;
   } catch {
@@ -103,7 +104,7 @@ function environment(pid: number): readonly string[] | null {
 /** Boot time in ms since the epoch, from `/proc/uptime` (centiseconds;
  * `btime` in `/proc/stat` only has whole seconds). */
 function bootTimeMs(): number {
-  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  const uptime = Number(host.readTextFile("/proc/uptime").split(" ")[0]);
   return Date.now() - uptime * 1000;
 }
 
@@ -126,11 +127,11 @@ export const linux: OsShim = {
   readsEnvironments: true,
   tableIsOurs: procIsOurs,
   cgroups: linuxCgroups,
-  parentDeathPrefix(): readonly string[] | string {
+  parentDeathPrefix(signal: Signal): readonly string[] | string {
     const setpriv = findExecutable(["/usr/bin/setpriv", "/bin/setpriv"]);
     if (setpriv === null) {
       return "setpriv (util-linux >= 2.33) was not found in /usr/bin or /bin";
     }
-    return [setpriv, "--pdeathsig", "KILL", "--"];
+    return [setpriv, "--pdeathsig", signal.slice(3), "--"];
   },
 };

@@ -6,7 +6,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "../runtime/host.ts";
 
 /** `true` on Windows. */
 export const isWindows: boolean = process.platform === "win32";

@@ -5,9 +5,7 @@
  * @module
  */
 
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, resolve } from "node:path";
-import process from "node:process";
+import { host, process } from "../runtime/host.ts";
 import type { Signal } from "../types.ts";
 import { killZero } from "./kill_zero.ts";
 import type { SignalResult } from "./types.ts";
@@ -42,15 +40,16 @@ function sendKill(target: number, signal: Signal): SignalResult {
 
 /** The first of `candidates` that exists and is executable, or `null`. */
 export function findExecutable(candidates: readonly string[]): string | null {
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  return null;
+  return candidates.find((candidate) => host.isExecutable(candidate)) ?? null;
+}
+
+/** `parts` resolved against `base` as the kernel will: an absolute part
+ * starts over. (Not normalized: `..` and `.` are left to the kernel.) */
+function resolvePath(base: string, ...parts: string[]): string {
+  return parts.reduce(
+    (path, part) => part.startsWith("/") ? part : `${path}/${part}`,
+    base,
+  );
 }
 
 /** Where `lookPath` found a program, or why it didn't. */
@@ -67,27 +66,21 @@ export function lookPath(
   cwd: string | undefined,
   path: string | undefined,
 ): LookPathResult {
+  const base = cwd ?? process.cwd();
   const candidates = file.includes("/")
-    ? [resolve(cwd ?? process.cwd(), file)]
-    : (path ?? "/usr/bin:/bin").split(delimiter).map((dir) =>
-      resolve(cwd ?? process.cwd(), dir || ".", file)
+    ? [resolvePath(base, file)]
+    : (path ?? "/usr/bin:/bin").split(":").map((dir) =>
+      resolvePath(base, dir || ".", file)
     );
   let exists = false;
   for (const candidate of candidates) {
-    try {
-      if (statSync(candidate).isDirectory()) {
-        exists = true;
-        continue;
-      }
-    } catch {
-      continue;
-    }
+    const kind = host.fileKind(candidate);
+    if (kind === null) continue;
     exists = true;
-    try {
-      accessSync(candidate, constants.X_OK);
+    // A directory, or found but not executable: keep looking, as execvp
+    // does, and report EACCES if nothing else is found.
+    if (kind !== "directory" && host.isExecutable(candidate)) {
       return { ok: true, path: candidate };
-    } catch {
-      // found but not executable: keep looking, as execvp does
     }
   }
   return { ok: false, code: exists ? "EACCES" : "ENOENT" };

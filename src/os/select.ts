@@ -4,7 +4,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "../runtime/host.ts";
 import { linux } from "./linux.ts";
 import { macos } from "./macos.ts";
 import { isWindows } from "./platform.ts";

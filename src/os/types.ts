@@ -94,10 +94,11 @@ export interface OsShim {
   tableIsOurs(): boolean;
   /** cgroup v2 containment, where the system has it (Linux); else `null`. */
   readonly cgroups: Cgroups | null;
-  /** The command that makes the child die with the parent, prefixed to the
-   * child's command, or an explanation of why there is none. An empty array:
-   * nothing to prefix, the backend does it (Windows: a kill-on-close job). */
-  parentDeathPrefix(): readonly string[] | string;
+  /** The command that sends the child `signal` when the parent dies,
+   * prefixed to the child's command, or an explanation of why there is none.
+   * An empty array: nothing to prefix, the backend does it (Windows: a
+   * kill-on-close job, which kills whatever the signal). */
+  parentDeathPrefix(signal: Signal): readonly string[] | string;
   /** Stops `root` and its descendants (`signal`, then the end after `grace`
    * ms) where the system has its own way, used by `stopTree()` instead of the
    * generic SIGSTOP/SIGCONT one (Windows: job objects, Toolhelp32). */

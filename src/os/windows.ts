@@ -18,7 +18,7 @@
  * @module
  */
 
-import process from "node:process";
+import { nodeProcess as process } from "../runtime/node_builtins.ts";
 import type { Signal } from "../types.ts";
 import type { OsShim, ProcessInfo, SignalResult } from "./types.ts";
 import {

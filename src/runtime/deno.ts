@@ -8,8 +8,10 @@
  * @module
  */
 
-import { signalName } from "../signals.ts";
 import type { ExitStatus, Signal } from "../types.ts";
+import { isWindows } from "../os/platform.ts";
+import { keepChildStatuses } from "./child_reaping.ts";
+import { missingProgram } from "./look_path.ts";
 import { nodeBackend } from "./node.ts";
 import {
   type Backend,
@@ -19,6 +21,7 @@ import {
   type SpawnFailureCode,
   type SpawnRequest,
   type SyncResult,
+  UNKNOWN_STATUS,
 } from "./types.ts";
 
 /** The `Deno.Command` backend. */
@@ -51,6 +54,7 @@ export const denoBackend: Backend = {
 };
 
 function spawnWithDeno(request: SpawnRequest): ChildHandle {
+  keepChildStatuses();
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(request.file, {
@@ -65,7 +69,12 @@ function spawnWithDeno(request: SpawnRequest): ChildHandle {
       windowsRawArguments: false,
     }).spawn();
   } catch (error) {
-    throw new SpawnFailure(errorCode(error), error);
+    const code = errorCode(error);
+    // Deno searches PATH itself, skipping files it can't execute.
+    const why = code === "ENOENT" && !isWindows
+      ? missingProgram(request)
+      : null;
+    throw new SpawnFailure(why ?? code, error);
   }
   let exited = false;
   const status = child.status.then((s): ExitStatus => {
@@ -75,8 +84,10 @@ function spawnWithDeno(request: SpawnRequest): ChildHandle {
     if (signal !== null) return { code: null, signal, success: false };
     return { code: s.code, signal: null, success: s.code === 0 };
   }, (): ExitStatus => {
+    // The runtime could not read the status (someone else reaped the
+    // child): say so rather than invent one.
     exited = true;
-    return { code: null, signal: signalName(9), success: false };
+    return UNKNOWN_STATUS;
   });
   const piped = (s: ResolvedStdio) => s === "pipe";
   return {

@@ -6,18 +6,17 @@
  * @module
  */
 
-import {
-  type ChildProcess,
-  execFileSync,
-  spawn as nodeSpawn,
-  type StdioOptions,
-} from "node:child_process";
-import { closeSync } from "node:fs";
-import process from "node:process";
-import { type Readable, Writable } from "node:stream";
+import type { ChildProcess, StdioOptions } from "node:child_process";
+import type { Readable } from "node:stream";
 import { canOpenFds } from "../fds.ts";
-import { lookPath } from "../os/posix.ts";
 import { isSignal } from "../signals.ts";
+import {
+  closeSync,
+  nodeModule,
+  nodeProcess as process,
+} from "./node_builtins.ts";
+import { keepChildStatuses } from "./child_reaping.ts";
+import { missingProgram } from "./look_path.ts";
 import { openStdioFile } from "./stdio_file.ts";
 import type { ExitStatus, Signal } from "../types.ts";
 import {
@@ -36,7 +35,7 @@ export const nodeBackend: Backend = {
   spawn: spawnWithNode,
   runSync(file: string, args: readonly string[]): SyncResult {
     try {
-      const stdout = execFileSync(file, args, {
+      const stdout = nodeModule("node:child_process").execFileSync(file, args, {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "ignore"],
         env: { ...process.env, LC_ALL: "C" },
@@ -54,6 +53,7 @@ export const nodeBackend: Backend = {
 };
 
 function spawnWithNode(request: SpawnRequest): ChildHandle {
+  keepChildStatuses();
   const fds = new Map<string, number>();
   let child: ChildProcess;
   try {
@@ -62,7 +62,9 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
       toNodeStdio(request.stdout, "w", fds),
       toNodeStdio(request.stderr, "w", fds),
     ];
-    child = nodeSpawn(request.file, [...request.args], {
+    child = nodeModule("node:child_process").spawn(request.file, [
+      ...request.args,
+    ], {
       cwd: request.cwd,
       // Without changes, leave `env` out: the runtime then reads its own
       // environment once, where a copy would cost a second pass over it
@@ -86,10 +88,8 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
     // so work out which it is now and keep the late 'error' event from
     // crashing us.
     child.on("error", () => {});
-    const path = request.env?.PATH ??
-      (request.clearEnv ? undefined : process.env.PATH);
-    const found = lookPath(request.file, request.cwd, path);
-    if (!found.ok) throw new SpawnFailure(found.code, undefined);
+    const missing = missingProgram(request);
+    if (missing !== null) throw new SpawnFailure(missing, undefined);
     // A spawn needs two descriptors per pipe and two for the exec check.
     const pipes = [request.stdin, request.stdout, request.stderr]
       .filter((s) => s === "pipe").length;
@@ -129,7 +129,9 @@ function wrap(child: ChildProcess, pid: number): ChildHandle {
   return {
     pid,
     stdin: child.stdin
-      ? Writable.toWeb(child.stdin) as WritableStream<Uint8Array>
+      ? nodeModule("node:stream").Writable.toWeb(child.stdin) as WritableStream<
+        Uint8Array
+      >
       : null,
     stdout: child.stdout ? toWebReadable(child.stdout) : null,
     stderr: child.stderr ? toWebReadable(child.stderr) : null,

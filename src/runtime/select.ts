@@ -7,16 +7,14 @@
  * @module
  */
 
-import process from "node:process";
 import { isWindows } from "../os/platform.ts";
 import { denoBackend } from "./deno.ts";
+import { host } from "./host.ts";
 import { nodeBackend } from "./node.ts";
 import type { Backend } from "./types.ts";
 import { windowsBackend } from "./windows_ffi.ts";
 
-const deno = (globalThis as { Deno?: { Command?: unknown } }).Deno;
-
-const runtimeBackend: Backend = typeof deno?.Command === "function"
+const runtimeBackend: Backend = host.name === "deno"
   ? denoBackend
   : nodeBackend;
 
@@ -24,6 +22,6 @@ const runtimeBackend: Backend = typeof deno?.Command === "function"
 export const backend: Backend = isWindows
   ? windowsBackend(runtimeBackend, {
     // Bun's `detached` children die with it (oven-sh/bun#31603).
-    detachThroughStartShim: typeof process.versions.bun === "string",
+    detachThroughStartShim: host.name === "bun",
   })
   : runtimeBackend;

@@ -4,8 +4,7 @@
  * @module
  */
 
-import { openSync } from "node:fs";
-import { resolve } from "node:path";
+import { openSync, resolve } from "./node_builtins.ts";
 
 /**
  * The descriptor of `file` opened for reading (`input`) or for writing

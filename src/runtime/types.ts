@@ -63,6 +63,14 @@ export interface ChildHandle {
   unref(): void;
 }
 
+/** The status of a child whose end was seen but whose status could not be
+ * read (it was reaped by someone else). */
+export const UNKNOWN_STATUS: ExitStatus = Object.freeze({
+  code: null,
+  signal: null,
+  success: false,
+});
+
 /** Why a process could not be started. */
 export type SpawnFailureCode =
   | "ENOENT"

@@ -31,7 +31,7 @@
  * @module
  */
 
-import process from "node:process";
+import { nodeProcess as process } from "./node_builtins.ts";
 import { batchCommandLine, isBatchFile } from "../os/windows/cmd_escape.ts";
 import {
   type Created,

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "../../runtime/node_builtins.ts";
 import type { ResolvedStdio } from "../../runtime/types.ts";
 import {
   alloc,

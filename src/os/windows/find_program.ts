@@ -13,9 +13,12 @@
  * @module
  */
 
-import { statSync } from "node:fs";
-import { resolve, win32 } from "node:path";
-import process from "node:process";
+import {
+  nodeProcess as process,
+  resolve,
+  statSync,
+  win32,
+} from "../../runtime/node_builtins.ts";
 
 /** Extensions `CreateProcessW` can run (batch files through `cmd.exe`). */
 const RUNNABLE = [".com", ".exe", ".bat", ".cmd"];

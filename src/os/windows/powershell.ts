@@ -4,8 +4,10 @@
  * @module
  */
 
-import { execFileSync } from "node:child_process";
-import process from "node:process";
+import {
+  execFileSync,
+  nodeProcess as process,
+} from "../../runtime/node_builtins.ts";
 import { systemProgram } from "./find_program.ts";
 
 /** Runs `command` in `%SystemRoot%`'s PowerShell (absolute path, argument

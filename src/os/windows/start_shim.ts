@@ -24,10 +24,12 @@
  * @module
  */
 
-import { spawnSync } from "node:child_process";
-import { closeSync } from "node:fs";
-import { win32 } from "node:path";
-import process from "node:process";
+import {
+  closeSync,
+  nodeProcess as process,
+  spawnSync,
+  win32,
+} from "../../runtime/node_builtins.ts";
 import type {
   Backend,
   ChildHandle,

@@ -19,8 +19,10 @@
  * @module
  */
 
-import { execFileSync } from "node:child_process";
-import process from "node:process";
+import {
+  execFileSync,
+  nodeProcess as process,
+} from "../../runtime/node_builtins.ts";
 import { SubprocessError } from "../../errors.ts";
 import type { Signal } from "../../types.ts";
 import { KILL_WAIT_MS, pollUntil } from "../../wait.ts";

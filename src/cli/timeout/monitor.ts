@@ -1,0 +1,307 @@
+/**
+ * Running CMD the way GNU `timeout` does: signals go where GNU sends them,
+ * and the exit status is GNU's.
+ *
+ * - CMD leads a process group of its own (GNU makes `timeout` itself the
+ *   leader, which JavaScript can't; a new session gives CMD the group),
+ *   unless `--foreground`, where CMD stays in our group. When the duration
+ *   expires, the signal goes to CMD and to its group, then SIGCONT to both
+ *   (a stopped CMD must see it); with `--foreground` to CMD alone; with
+ *   `--tree` to the whole tree, through the library's own stop.
+ * - SIGALRM, SIGINT, SIGQUIT, SIGHUP, SIGTERM, SIGUSR1, SIGUSR2 and the
+ *   chosen signal, sent to us, are passed on the same way (SIGALRM: as
+ *   the chosen signal, the duration taken as expired). The first one starts
+ *   the `--kill-after` countdown.
+ * - SIGTTIN and SIGTTOU can't stop us while CMD reads the terminal.
+ * - On Linux, CMD gets the chosen signal if we die (the parent-death signal,
+ *   as GNU ≥ 9.10 sets it; here through `setpriv --pdeathsig`).
+ * - Exit status: CMD's; 124 once the duration expired (CMD's with
+ *   `--preserve-status`); 128 + 9 when it took SIGKILL. CMD killed by a
+ *   signal we did not send: we die of the same signal.
+ *
+ * @module
+ */
+
+import { CommandNotFoundError, PermissionDeniedError } from "../../errors.ts";
+import { isWindows, os } from "../../os/select.ts";
+import { reraise } from "../../reraise.ts";
+import { process } from "../../runtime/host.ts";
+import { signalNumber } from "../../signals.ts";
+import { spawn, type Subprocess } from "../../spawn.ts";
+import type { ExitStatus, Signal } from "../../types.ts";
+import { MAX_TIMER_MS } from "../../validate.ts";
+import {
+  NOT_EXECUTABLE,
+  NOT_FOUND,
+  RUN_FAILED,
+  TIMED_OUT,
+} from "../exit_codes.ts";
+import { printError } from "../io.ts";
+import { FOREVER } from "./duration.ts";
+import { quote } from "./quote.ts";
+import type { TimeoutSignal } from "./signal.ts";
+
+/** What `subproc timeout` was asked to do. */
+export interface TimeoutRequest {
+  readonly cmd: readonly string[];
+  /** Milliseconds; 0 for no timeout, {@linkcode FOREVER}. */
+  readonly duration: number;
+  /** Milliseconds from the first signal to SIGKILL; 0 for never. */
+  readonly killAfter: number;
+  readonly signal: TimeoutSignal;
+  readonly foreground: boolean;
+  readonly preserveStatus: boolean;
+  readonly verbose: boolean;
+  readonly tree: boolean;
+}
+
+/** The signals that are passed on to CMD (GNU `timeout` 9.9's set). */
+const PASSED_ON: readonly Signal[] = [
+  "SIGALRM",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGHUP",
+  "SIGTERM",
+  "SIGUSR1",
+  "SIGUSR2",
+];
+
+/** Caught and ignored: they would stop us while CMD uses the terminal. */
+const JOB_CONTROL: readonly Signal[] = ["SIGTTIN", "SIGTTOU"];
+
+/** Signals that dump core by default: CMD killed by one is reported as
+ * 128 + N; we don't raise it on ourselves, which would dump our core. */
+const CORE_SIGNALS: ReadonlySet<Signal> = new Set<Signal>([
+  "SIGQUIT",
+  "SIGILL",
+  "SIGTRAP",
+  "SIGABRT",
+  "SIGBUS",
+  "SIGFPE",
+  "SIGSEGV",
+  "SIGSYS",
+  "SIGXCPU",
+  "SIGXFSZ",
+]);
+
+const KILL = fromName("SIGKILL");
+
+/** The one pending alarm; arming it again replaces it, as `alarm(2)` does.
+ * Durations beyond one timer's reach are chained. */
+class Alarm {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly ring: () => void) {}
+
+  arm(ms: number): void {
+    this.clear();
+    if (ms === 0 || ms === FOREVER) return;
+    const deadline = performance.now() + ms;
+    const wait = () => {
+      const left = deadline - performance.now();
+      this.#timer = left > MAX_TIMER_MS
+        ? setTimeout(wait, MAX_TIMER_MS)
+        : setTimeout(this.ring, Math.max(0, left));
+    };
+    wait();
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+/** `kill(2)`, ignoring a process that is gone. */
+function tryKill(target: number, signal: Signal | 0): void {
+  try {
+    process.kill(target, signal);
+  } catch {
+    // gone (ESRCH) or not ours: nothing to do, as GNU ignores it too
+  }
+}
+
+class Monitor {
+  readonly #req: TimeoutRequest;
+  readonly #alarm = new Alarm(() => this.#cleanup("SIGALRM"));
+  readonly #listener = (signal: string) => this.#cleanup(signal as Signal);
+  readonly #listening: Signal[] = [];
+  #child: Subprocess | undefined;
+  #termSignal: TimeoutSignal;
+  #killAfter: number;
+  #timedOut = false;
+  #treeStop: Promise<unknown> | undefined;
+
+  constructor(req: TimeoutRequest) {
+    this.#req = req;
+    this.#termSignal = req.signal;
+    this.#killAfter = req.killAfter;
+  }
+
+  /** Listens before CMD starts, so that no signal is missed. */
+  listen(): void {
+    const own = this.#req.signal.signal;
+    const handled = [...PASSED_ON];
+    if (
+      own !== null && !handled.includes(own) && !JOB_CONTROL.includes(own) &&
+      own !== "SIGCHLD" && own !== "SIGKILL" && own !== "SIGSTOP"
+    ) handled.push(own);
+    for (const signal of [...handled, ...JOB_CONTROL]) {
+      const listener = JOB_CONTROL.includes(signal) ? ignore : this.#listener;
+      try {
+        process.on(signal, listener);
+        this.#listening.push(signal);
+      } catch {
+        // a signal this runtime or system can't catch
+      }
+    }
+  }
+
+  dispose(): void {
+    this.#alarm.clear();
+    for (const signal of this.#listening.splice(0)) {
+      process.off(
+        signal,
+        JOB_CONTROL.includes(signal) ? ignore : this.#listener,
+      );
+    }
+  }
+
+  start(): Subprocess {
+    const { cmd, foreground, signal } = this.#req;
+    const child = spawn([...cmd], {
+      newSession: !foreground && !isWindows,
+      cleanup: false,
+      killOnParentExit: parentDeathSignal(signal),
+    });
+    this.#child = child;
+    this.#alarm.arm(this.#req.duration);
+    return child;
+  }
+
+  /** What GNU's `cleanup()` does on a signal (`SIGALRM`: the timer). */
+  #cleanup(received: Signal): void {
+    if (received === "SIGALRM") this.#timedOut = true;
+    const signal = received === "SIGALRM"
+      ? this.#termSignal
+      : fromName(received);
+    const child = this.#child;
+    if (child === undefined || child.poll() !== null) return;
+    if (this.#killAfter > 0) {
+      this.#termSignal = KILL;
+      this.#alarm.arm(this.#killAfter);
+      this.#killAfter = 0;
+    }
+    if (this.#req.verbose) {
+      printError(
+        `subproc timeout: sending signal ${signal.name} to command ${
+          quote(this.#req.cmd[0]!)
+        }`,
+      );
+    }
+    this.#send(child, signal);
+  }
+
+  #send(child: Subprocess, signal: TimeoutSignal): void {
+    const name = signal.signal;
+    if (name === null) {
+      tryKill(child.pid, 0);
+      return;
+    }
+    if ((this.#req.tree || isWindows) && this.#treeStop === undefined) {
+      this.#treeStop = child.stop({ signal: name, grace: this.#treeGrace() })
+        .catch((error) =>
+          printError(`subproc timeout: ${(error as Error).message}`)
+        );
+      return;
+    }
+    tryKill(child.pid, name);
+    if (child.pgid === undefined) return;
+    os.signalGroup(child.pgid, name);
+    if (name !== "SIGKILL" && name !== "SIGCONT") {
+      tryKill(child.pid, "SIGCONT");
+      os.signalGroup(child.pgid, "SIGCONT");
+    }
+  }
+
+  /** `--tree`: SIGKILL after `--kill-after`, else (practically) never. */
+  #treeGrace(): number {
+    return this.#req.killAfter > 0 ? this.#req.killAfter : MAX_TIMER_MS;
+  }
+
+  /** Waits for CMD (and, with `--tree`, for the stop of its tree). */
+  async wait(child: Subprocess): Promise<ExitStatus> {
+    const status = await child.status;
+    this.#alarm.clear();
+    await this.#treeStop;
+    return status;
+  }
+
+  /** GNU's exit status for `status`, or the signal to die of. */
+  exitCode(status: ExitStatus): number | Signal {
+    if (status.signal === null && status.code === null) {
+      printError("subproc timeout: error waiting for command");
+      return RUN_FAILED;
+    }
+    let preserve = this.#req.preserveStatus;
+    let code: number | Signal;
+    if (status.signal === null) code = status.code!;
+    else {
+      const number = fromName(status.signal).number;
+      if (!this.#timedOut && !CORE_SIGNALS.has(status.signal)) {
+        code = status.signal;
+      } else {
+        if (this.#timedOut && status.signal === "SIGKILL") preserve = true;
+        code = 128 + number;
+      }
+    }
+    return this.#timedOut && !preserve ? TIMED_OUT : code;
+  }
+}
+
+function ignore(): void {}
+
+/** `name` as a {@linkcode TimeoutSignal}. */
+function fromName(name: Signal): TimeoutSignal {
+  return { number: signalNumber(name) ?? 0, name: name.slice(3), signal: name };
+}
+
+/** The parent-death signal to ask for: the chosen signal on Linux (where
+ * `setpriv` is there), CMD's job on Windows; none for signal 0. */
+function parentDeathSignal(signal: TimeoutSignal): Signal | false {
+  if (signal.signal === null) return false;
+  const prefix = os.parentDeathPrefix(signal.signal);
+  return typeof prefix === "string" ? false : signal.signal;
+}
+
+/** Why CMD could not start, as GNU words it, and the exit code. */
+function startFailure(cmd: readonly string[], error: unknown): number {
+  const reason = error instanceof CommandNotFoundError
+    ? "No such file or directory"
+    : error instanceof PermissionDeniedError
+    ? "Permission denied"
+    : (error as Error).message;
+  printError(
+    `subproc timeout: failed to run command ${quote(cmd[0]!)}: ${reason}`,
+  );
+  if (error instanceof CommandNotFoundError) return NOT_FOUND;
+  if (error instanceof PermissionDeniedError) return NOT_EXECUTABLE;
+  return RUN_FAILED;
+}
+
+/** Runs `req` and resolves with the exit code (or dies of CMD's signal). */
+export async function runTimeout(req: TimeoutRequest): Promise<number> {
+  const monitor = new Monitor(req);
+  monitor.listen();
+  let child: Subprocess;
+  try {
+    child = monitor.start();
+  } catch (error) {
+    monitor.dispose();
+    return startFailure(req.cmd, error);
+  }
+  const status = await monitor.wait(child);
+  monitor.dispose();
+  const code = monitor.exitCode(status);
+  return typeof code === "number" ? code : await reraise(code);
+}

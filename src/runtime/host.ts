@@ -1,0 +1,71 @@
+/**
+ * This process and the files it reads, as the library needs them on its
+ * common path: its PID, parent, platform and environment, `kill(2)`, signal
+ * listeners, and reading `/proc`. Node's `process` and `node:fs` under Node
+ * and Bun; under Deno, the same members over Deno's own API, because Deno's
+ * `node:` compatibility layer takes about 20 ms to load (see
+ * `node_builtins.ts`) — more than a whole `subproc run -- true` may cost.
+ * Chosen once, here.
+ *
+ * @module
+ */
+
+import { denoHost } from "./host_deno.ts";
+import { nodeHost } from "./host_node.ts";
+
+/** A signal listener, as `process.on` calls it (with the signal's name). */
+export type SignalListener = (signal: string) => void;
+
+/** The members of Node's `process` the library uses on its common path. */
+export interface HostProcess {
+  readonly pid: number;
+  /** The parent's PID now (it changes when the parent dies). */
+  readonly ppid: number;
+  /** As Node names it: `"linux"`, `"darwin"`, `"win32"`, … */
+  readonly platform: string;
+  /** The environment (read on each access). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The exit code used when the event loop ends. */
+  exitCode?: number | string | null | undefined;
+  cwd(): string;
+  /** `kill(2)`: throws an error whose `code` is `"ESRCH"` (no such process
+   * or group) or `"EPERM"` (not ours). `target` < 0 is a process group. */
+  kill(target: number, signal?: string | number): boolean;
+  /** Listens for `signal`; throws where the runtime can't catch it. */
+  on(signal: string, listener: SignalListener): unknown;
+  /** Stops listening. */
+  off(signal: string, listener: SignalListener): unknown;
+}
+
+/** What the host offers besides its `process`. */
+export interface Host {
+  readonly name: "deno" | "node" | "bun";
+  readonly process: HostProcess;
+  /** The program's arguments (those after the script). */
+  args(): string[];
+  /** The signal numbers of this system, by name. */
+  signalNumbers(): Readonly<Record<string, number>>;
+  /** The file at `path` as UTF-8 text. Throws (`code` `"ENOENT"`, …) like
+   * `fs.readFileSync`. */
+  readTextFile(path: string): string;
+  /** The file at `path` as Latin-1 text: one character per byte, so that
+   * no byte is lost (environments need not be UTF-8). */
+  readLatin1(path: string): string;
+  /** The names in directory `path`. */
+  readDirNames(path: string): string[];
+  /** What `path` is (following symbolic links), or `null` when it does not
+   * exist or can't be reached. */
+  fileKind(path: string): "file" | "directory" | "other" | null;
+  /** `access(path, X_OK)`: may this process execute `path`? */
+  isExecutable(path: string): boolean;
+}
+
+const deno = (globalThis as { Deno?: { Command?: unknown } }).Deno;
+
+/** The host we run on. */
+export const host: Host = typeof deno?.Command === "function"
+  ? denoHost()
+  : nodeHost;
+
+/** This process, as {@linkcode host} sees it. */
+export const process: HostProcess = host.process;
