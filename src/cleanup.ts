@@ -1,6 +1,7 @@
 /**
  * Stops our live, non-detached children when this process exits normally or
- * on SIGINT, SIGTERM or SIGHUP (like execa's `cleanup`).
+ * on SIGINT, SIGTERM or SIGHUP (like execa's `cleanup`) — not on one of them
+ * that this process ignored (`nohup`), which won't end it.
  *
  * On a signal, our listener would suppress the runtime's default exit, so
  * when it is the only listener we stop the children and re-raise the signal
@@ -19,7 +20,9 @@
 
 import { nodeProcess as process } from "./runtime/node_builtins.ts";
 import { canOpenFds } from "./fds.ts";
+import { ignoredSignals } from "./os/ignored_signals.ts";
 import { reraise } from "./reraise.ts";
+import { signalNumber } from "./signals.ts";
 import type { Signal } from "./types.ts";
 
 /** A child the hooks may stop. `terminateNow` must be synchronous. */
@@ -54,12 +57,25 @@ function onSignal(signal: string): void {
   reraise(sig).then((code) => process.exit(code));
 }
 
+/** The signals listened to: {@linkcode SIGNALS} but those this process
+ * ignored when the hooks were first installed (`nohup`): it won't die of
+ * them, and a listener of ours would make it (and end the children). */
+let hooked: readonly Signal[] | undefined;
+
+function hookedSignals(): readonly Signal[] {
+  if (hooked !== undefined) return hooked;
+  const ignored = ignoredSignals();
+  return hooked = SIGNALS.filter((sig) =>
+    !ignored?.has(signalNumber(sig) ?? 0)
+  );
+}
+
 function install(): void {
   if (installed) return;
   installed = true;
   everInstalled = true;
   process.on("exit", onExit);
-  for (const sig of SIGNALS) {
+  for (const sig of hookedSignals()) {
     try {
       process.on(sig, onSignal);
     } catch {
@@ -72,7 +88,7 @@ function uninstall(): void {
   if (!installed) return;
   installed = false;
   process.off("exit", onExit);
-  for (const sig of SIGNALS) process.off(sig, onSignal);
+  for (const sig of hookedSignals()) process.off(sig, onSignal);
 }
 
 /**

@@ -1,13 +1,17 @@
 /**
- * Signals sent to `subproc run` while CMD runs: SIGINT, SIGTERM and SIGHUP.
+ * Signals sent to `subproc run` while CMD runs: every one that would end
+ * subproc and that the runtimes let a program catch (see
+ * {@linkcode FORWARDED}).
  *
  * - CMD in its own group (`--new-session`): the terminal's signals can't
  *   reach it, so each signal is forwarded to its whole group.
- * - CMD in our group: SIGINT comes from the terminal (Ctrl-C), which already
- *   sent it to the whole foreground group, CMD included; forwarding it would
- *   deliver it twice. SIGTERM and SIGHUP are usually sent to our PID alone
- *   (`kill`, a supervisor, a CI runner), so they are forwarded to CMD itself,
- *   never to our group.
+ * - CMD in our group: SIGINT and SIGQUIT come from the terminal (Ctrl-C,
+ *   Ctrl-\), which already sent them to the whole foreground group, CMD
+ *   included; forwarding them would deliver them twice. The others are
+ *   usually sent to our PID alone (`kill`, a supervisor, a CI runner), so
+ *   they are forwarded to CMD itself, never to our group.
+ * - A signal the caller ignored (`nohup`, `trap '' HUP`) is not forwarded:
+ *   subproc keeps ignoring it, and so does CMD (see `keep_ignored.ts`).
  *
  * The first signal is remembered: once CMD has ended, `run` stops what is
  * left of its group or tree and dies of that signal. At the first signal a
@@ -17,10 +21,11 @@
  * @module
  */
 
-import { process } from "../runtime/host.ts";
 import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";
+import { process } from "../runtime/host.ts";
 import { ownLineage } from "../safety.ts";
+import { signalNumber } from "../signals.ts";
 import type { Subprocess } from "../spawn.ts";
 import { collectTree } from "../process_tree.ts";
 import type { Signal } from "../types.ts";
@@ -34,23 +39,54 @@ function treeOf(pid: number): ProcessInfo[] {
   }
 }
 
-/** The signals `subproc run` forwards. */
-export const FORWARDED: readonly Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** The signals `subproc run` forwards: those whose default action ends a
+ * process and that a program may catch. Not SIGPIPE (the runtimes ignore
+ * it), nor the fault signals (SIGILL, SIGFPE, SIGSEGV, SIGBUS, SIGTRAP,
+ * SIGABRT, SIGSYS), which the runtimes keep for their own crash handling;
+ * SIGKILL can't be caught at all (`--kill-on-parent-exit` covers it). */
+export const FORWARDED: readonly Signal[] = [
+  "SIGHUP",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGTERM",
+  "SIGUSR1",
+  "SIGUSR2",
+  "SIGALRM",
+  "SIGVTALRM",
+  "SIGPROF",
+  "SIGXCPU",
+  "SIGXFSZ",
+  "SIGIO",
+  "SIGPWR",
+  "SIGSTKFLT",
+];
+
+/** Keeps an ignored signal ignored, where the runtime would otherwise act
+ * on it (Deno catches SIGHUP, SIGINT and SIGTERM itself). */
+function doNothing(): void {}
+
+/** Sent by the terminal to its whole foreground group. */
+const TERMINAL_KEYS: readonly Signal[] = ["SIGINT", "SIGQUIT"];
 
 /** Listens for {@linkcode FORWARDED} signals until disposed. */
 export class SignalForwarder {
   #child: Subprocess | undefined;
   #received: Signal | undefined;
   #snapshot: ProcessInfo[] = [];
+  readonly #listening: [Signal, (signal: string) => void][] = [];
   readonly #listener = (signal: string) => this.#onSignal(signal as Signal);
 
-  /** Starts listening (before CMD starts, so no signal is missed). */
-  constructor() {
+  /** Starts listening (before CMD starts, so no signal is missed); the
+   * signals in `ignored` are listened to by a listener that does nothing. */
+  constructor(ignored: readonly Signal[]) {
     for (const signal of FORWARDED) {
+      if (signalNumber(signal) === undefined) continue;
+      const listener = ignored.includes(signal) ? doNothing : this.#listener;
       try {
-        process.on(signal, this.#listener);
+        process.on(signal, listener);
+        this.#listening.push([signal, listener]);
       } catch {
-        // a system without this signal (Windows): nothing to forward
+        // a system or runtime that can't catch it: nothing to forward
       }
     }
   }
@@ -72,7 +108,9 @@ export class SignalForwarder {
 
   /** Stops listening. */
   dispose(): void {
-    for (const signal of FORWARDED) process.off(signal, this.#listener);
+    for (const [signal, listener] of this.#listening.splice(0)) {
+      process.off(signal, listener);
+    }
   }
 
   #onSignal(signal: Signal): void {
@@ -83,6 +121,6 @@ export class SignalForwarder {
     if (first) this.#snapshot = treeOf(child.pid);
     // The child is not reaped yet, so its PID (and group id) is still its.
     if (child.pgid !== undefined) os.signalGroup(child.pgid, signal);
-    else if (signal !== "SIGINT") child.kill(signal);
+    else if (!TERMINAL_KEYS.includes(signal)) child.kill(signal);
   }
 }

@@ -19,11 +19,12 @@ import {
   statusExitCode,
   TIMED_OUT,
 } from "./exit_codes.ts";
-import { FORWARDED, SignalForwarder } from "./forward.ts";
+import { SignalForwarder } from "./forward.ts";
+import { dieOf } from "./die.ts";
 import { printError } from "./io.ts";
+import { callerIgnored, keepIgnoredFor } from "./keep_ignored.ts";
 import { stopLeftovers } from "./leftovers.ts";
 import { containOption, durationOption, signalOption } from "./options.ts";
-import { reraise } from "../reraise.ts";
 
 /** What `subproc run` was asked to do. */
 export interface RunRequest {
@@ -60,8 +61,8 @@ function startFailure(error: unknown): number {
   return RUN_FAILED;
 }
 
-function start(req: RunRequest): Subprocess {
-  return spawn([...req.cmd], {
+function start(req: RunRequest, ignored: readonly Signal[]): Subprocess {
+  return spawn(keepIgnoredFor(req.cmd, ignored), {
     newSession: req.newSession,
     contain: req.contain,
     cleanup: false,
@@ -72,27 +73,37 @@ function start(req: RunRequest): Subprocess {
   });
 }
 
-/**
- * `signal` if it is one that `run` forwards. CMD killed by one of them
- * counts as interrupted even before our own listener ran: the terminal sends
- * Ctrl-C to CMD and to us at once, and CMD's end may be seen first.
- */
-function forwardable(signal: Signal | null): Signal | undefined {
-  return signal !== null && FORWARDED.includes(signal) ? signal : undefined;
+/** Signals sent to CMD and to us at once (the terminal's Ctrl-C and
+ * Ctrl-\, a hangup, a supervisor's TERM to the group): CMD killed by one
+ * counts as interrupted even before our own listener ran, as CMD's end may
+ * be seen first. */
+const SENT_TO_BOTH: readonly Signal[] = [
+  "SIGINT",
+  "SIGQUIT",
+  "SIGTERM",
+  "SIGHUP",
+];
+
+/** `signal` if CMD's death by it means we were interrupted too. */
+function interruption(signal: Signal | null): Signal | undefined {
+  return signal !== null && SENT_TO_BOTH.includes(signal) ? signal : undefined;
 }
 
 /**
  * Runs `req.cmd` and returns the exit code: CMD's own, 124 on timeout,
  * 128 + N when signal N ended it, 125/126/127 when it could not start. When
- * we receive SIGINT, SIGTERM or SIGHUP, or CMD dies of one, we stop what CMD
- * left once it ended and die of that signal (as GNU `timeout` dies of the
- * signal that killed its child).
+ * we receive a signal that would end us (see `FORWARDED`), or CMD dies of
+ * SIGINT, SIGQUIT, SIGTERM or SIGHUP, we stop what CMD left once it ended and
+ * die of that signal (as GNU `timeout` dies of the signal that killed its
+ * child).
  */
 export async function runCmd(req: RunRequest): Promise<number> {
-  const forwarder = new SignalForwarder();
+  // Read before any listener of ours is installed: those would hide it.
+  const ignored = callerIgnored();
+  const forwarder = new SignalForwarder(ignored);
   let child: Subprocess;
   try {
-    child = start(req);
+    child = start(req, ignored);
   } catch (error) {
     forwarder.dispose();
     return startFailure(error);
@@ -100,7 +111,7 @@ export async function runCmd(req: RunRequest): Promise<number> {
   forwarder.attach(child);
   const status = await child.wait();
   const interrupt = forwarder.received ??
-    (child.timedOut ? undefined : forwardable(status.signal));
+    (child.timedOut ? undefined : interruption(status.signal));
   if (interrupt !== undefined) {
     await stopLeftovers(
       child,
@@ -110,7 +121,7 @@ export async function runCmd(req: RunRequest): Promise<number> {
       (error) => printError(`subproc run: ${(error as Error).message}`),
     );
     forwarder.dispose();
-    return await reraise(interrupt);
+    return await dieOf(interrupt);
   }
   forwarder.dispose();
   if (child.timedOut) {
@@ -120,6 +131,14 @@ export async function runCmd(req: RunRequest): Promise<number> {
       } and was stopped`,
     );
     return TIMED_OUT;
+  }
+  if (status.code === null && status.signal === null) {
+    printError(
+      `subproc run: ${
+        JSON.stringify(req.cmd[0])
+      } ended, but its exit status could not be read (it was reaped by another process)`,
+    );
+    return RUN_FAILED;
   }
   return statusExitCode(status);
 }
@@ -140,7 +159,8 @@ Options:
                          (default: TERM; a name such as INT or a number)
   --new-session          start CMD in a new session and process group: it
                          loses the terminal; subproc forwards signals to it
-  --kill-on-parent-exit  kill CMD even if subproc dies by SIGKILL (Linux)
+  --kill-on-parent-exit  send CMD the --signal even if subproc dies by
+                         SIGKILL (Linux; Windows: CMD is killed)
   --contain M            how CMD and what it starts are held together for
                          stopping: auto (default: a cgroup where one can be
                          made, else tree), cgroup (required: exit 125 where
@@ -150,22 +170,29 @@ Options:
 
 Durations: 500ms, 10s, 2m, 1h, or a bare number of seconds (1.5).
 
-Signals: with --new-session, SIGINT, SIGTERM and SIGHUP sent to subproc are
-passed on to CMD's group. Without it, CMD shares subproc's process group, so
-Ctrl-C in a terminal reaches both, and SIGTERM or SIGHUP sent to subproc alone
-is passed on to CMD. Once CMD has ended after such a signal (or was killed by
-one), what is left of its group or tree (e.g. a shell's background jobs,
-which ignore SIGINT) is stopped, and subproc dies of the same signal, as
-GNU timeout does (a shell shows exit status 128 + N).
+Signals: every signal that would end subproc and that it can catch (HUP,
+INT, QUIT, TERM, USR1, USR2, ALRM, VTALRM, PROF, XCPU, XFSZ, IO, PWR) is
+passed on to CMD, and subproc waits for CMD. With --new-session it goes to
+CMD's group. Without it, CMD shares subproc's process group, so Ctrl-C and
+Ctrl-\ in a terminal reach both (they are not sent twice), and the others
+are passed on to CMD alone. A signal ignored when subproc started (nohup)
+stays ignored, for CMD too (not under Node, which resets it at start-up).
+Once CMD has ended after such a signal (or was killed by INT, QUIT, TERM or
+HUP), what is left of its group or tree (e.g. a shell's background jobs,
+which ignore SIGINT) is stopped, and subproc dies of the same signal, as GNU
+timeout does (a shell shows exit status 128 + N; after QUIT, XCPU or XFSZ
+subproc exits with 128 + N instead of dumping core).
 
 Exit status:
   CMD's own   CMD exited
   124         --timeout expired; CMD and its tree were stopped
-  125         subproc itself failed (bad arguments included)
+  125         subproc itself failed (bad arguments included), or CMD's
+              status could not be read
   126         CMD was found but could not be executed
   127         CMD was not found
-  128 + N     CMD was ended by signal N (SIGINT, SIGTERM, SIGHUP: subproc
-              dies of the same signal, which a shell shows as 128 + N)
+  128 + N     CMD was ended by signal N (after a signal sent to subproc, or
+              INT, QUIT, TERM, HUP: subproc dies of the same signal, which a
+              shell shows as 128 + N)
 `,
   options: {
     timeout: { type: "string" },

@@ -24,7 +24,6 @@
 
 import { CommandNotFoundError, PermissionDeniedError } from "../../errors.ts";
 import { isWindows, os } from "../../os/select.ts";
-import { reraise } from "../../reraise.ts";
 import { process } from "../../runtime/host.ts";
 import { signalNumber } from "../../signals.ts";
 import { spawn, type Subprocess } from "../../spawn.ts";
@@ -36,6 +35,7 @@ import {
   RUN_FAILED,
   TIMED_OUT,
 } from "../exit_codes.ts";
+import { dieOf } from "../die.ts";
 import { printError } from "../io.ts";
 import { FOREVER } from "./duration.ts";
 import { quote } from "./quote.ts";
@@ -68,21 +68,6 @@ const PASSED_ON: readonly Signal[] = [
 
 /** Caught and ignored: they would stop us while CMD uses the terminal. */
 const JOB_CONTROL: readonly Signal[] = ["SIGTTIN", "SIGTTOU"];
-
-/** Signals that dump core by default: CMD killed by one is reported as
- * 128 + N; we don't raise it on ourselves, which would dump our core. */
-const CORE_SIGNALS: ReadonlySet<Signal> = new Set<Signal>([
-  "SIGQUIT",
-  "SIGILL",
-  "SIGTRAP",
-  "SIGABRT",
-  "SIGBUS",
-  "SIGFPE",
-  "SIGSEGV",
-  "SIGSYS",
-  "SIGXCPU",
-  "SIGXFSZ",
-]);
 
 const KILL = fromName("SIGKILL");
 
@@ -246,14 +231,11 @@ class Monitor {
     let preserve = this.#req.preserveStatus;
     let code: number | Signal;
     if (status.signal === null) code = status.code!;
+    else if (!this.#timedOut) code = status.signal;
     else {
-      const number = fromName(status.signal).number;
-      if (!this.#timedOut && !CORE_SIGNALS.has(status.signal)) {
-        code = status.signal;
-      } else {
-        if (this.#timedOut && status.signal === "SIGKILL") preserve = true;
-        code = 128 + number;
-      }
+      // Killed after the duration: say so, whatever --preserve-status says.
+      if (status.signal === "SIGKILL") preserve = true;
+      code = 128 + fromName(status.signal).number;
     }
     return this.#timedOut && !preserve ? TIMED_OUT : code;
   }
@@ -303,5 +285,5 @@ export async function runTimeout(req: TimeoutRequest): Promise<number> {
   const status = await monitor.wait(child);
   monitor.dispose();
   const code = monitor.exitCode(status);
-  return typeof code === "number" ? code : await reraise(code);
+  return typeof code === "number" ? code : await dieOf(code);
 }
