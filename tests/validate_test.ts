@@ -24,6 +24,18 @@ const cases: [string, unknown, ErrorConstructor, RegExp][] = [
     /`killSignal`.*"SIGFOO"/,
   ],
   ["killSignal: 9", { killSignal: 9 }, TypeError, /`killSignal`.*9/],
+  [
+    "killOnParentExit: 'yes'",
+    { killOnParentExit: "yes" },
+    RangeError,
+    /`killOnParentExit`.*"yes"/,
+  ],
+  [
+    "killOnParentExit: 1",
+    { killOnParentExit: 1 },
+    TypeError,
+    /`killOnParentExit`.*a boolean or a signal name.*1/,
+  ],
   ["stdout: 'piped'", { stdout: "piped" }, TypeError, /`stdout`.*"piped"/],
   ["stdin: 0", { stdin: 0 }, TypeError, /`stdin`.*0/],
   [

@@ -42,8 +42,9 @@ function treeOf(pid: number): ProcessInfo[] {
 /** The signals `subproc run` forwards: those whose default action ends a
  * process and that a program may catch. Not SIGPIPE (the runtimes ignore
  * it), nor the fault signals (SIGILL, SIGFPE, SIGSEGV, SIGBUS, SIGTRAP,
- * SIGABRT, SIGSYS), which the runtimes keep for their own crash handling;
- * SIGKILL can't be caught at all (`--kill-on-parent-exit` covers it). */
+ * SIGABRT, SIGSYS), which the runtimes keep for their own crash handling,
+ * nor SIGPROF, which V8's profiler sends to its own process; SIGKILL can't
+ * be caught at all (`--kill-on-parent-exit` covers it). */
 export const FORWARDED: readonly Signal[] = [
   "SIGHUP",
   "SIGINT",
@@ -53,7 +54,6 @@ export const FORWARDED: readonly Signal[] = [
   "SIGUSR2",
   "SIGALRM",
   "SIGVTALRM",
-  "SIGPROF",
   "SIGXCPU",
   "SIGXFSZ",
   "SIGIO",

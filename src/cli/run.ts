@@ -171,7 +171,7 @@ Options:
 Durations: 500ms, 10s, 2m, 1h, or a bare number of seconds (1.5).
 
 Signals: every signal that would end subproc and that it can catch (HUP,
-INT, QUIT, TERM, USR1, USR2, ALRM, VTALRM, PROF, XCPU, XFSZ, IO, PWR) is
+INT, QUIT, TERM, USR1, USR2, ALRM, VTALRM, XCPU, XFSZ, IO, PWR) is
 passed on to CMD, and subproc waits for CMD. With --new-session it goes to
 CMD's group. Without it, CMD shares subproc's process group, so Ctrl-C and
 Ctrl-\ in a terminal reach both (they are not sent twice), and the others

@@ -1,0 +1,93 @@
+/**
+ * Runs shell lines against the CLI as a shell user would: `subproc` and
+ * `timeout` (= `subproc timeout`) on `PATH`, each `exec`ing the CLI (so it
+ * has the PID, group and signals the shell gave it), in a fresh working
+ * directory. The port of coreutils' `tests/timeout/` (`tests/timeout/`) runs
+ * their shell lines this way.
+ */
+
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { cliCommand, type CliResult, tempDir } from "./_helpers.ts";
+
+/** A directory with executables `subproc` and `timeout` (`subproc
+ * timeout`). */
+function cliOnPath(): string {
+  const dir = tempDir("cli-bin");
+  const quoted = cliCommand().map((part) => `'${part}'`).join(" ");
+  for (const [name, args] of [["subproc", ""], ["timeout", " timeout"]]) {
+    const wrapper = join(dir, name!);
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${quoted}${args} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+  }
+  return dir;
+}
+
+/** Options of {@linkcode cliShell}. */
+export interface CliShellOptions {
+  /** The working directory (default: a fresh one, removed afterwards). */
+  cwd?: string;
+  /** SIGKILL the shell after this many ms (a hung test must not hang).
+   * @default 60000 */
+  killAfter?: number;
+  /** Called with the shell's PID once it started. */
+  onSpawn?: (pid: number) => void;
+}
+
+/** Runs `script` with `/bin/sh -c`, with the CLI on `PATH` as `subproc`
+ * and as `timeout`. */
+export async function cliShell(
+  script: string,
+  options: CliShellOptions = {},
+): Promise<CliResult> {
+  const bin = cliOnPath();
+  const cwd = options.cwd ?? tempDir("shell");
+  const started = Date.now();
+  try {
+    const child = spawn("/bin/sh", ["-c", script], {
+      cwd,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => stdout += d);
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => stderr += d);
+    const timer = setTimeout(
+      () => child.kill("SIGKILL"),
+      options.killAfter ?? 60_000,
+    );
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    return await new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("exit", (code, signal) => {
+        clearTimeout(timer);
+        const ms = Date.now() - started;
+        // Output may still be in the pipes; a leftover process may hold
+        // them open (procTest reports it), so don't wait for long.
+        const done = () => {
+          clearTimeout(cut);
+          child.stdout!.destroy();
+          child.stderr!.destroy();
+          resolve({ code, signal, stdout, stderr, ms });
+        };
+        const cut = setTimeout(done, 1000);
+        child.on("close", done);
+      });
+    });
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+    if (options.cwd === undefined) {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  }
+}
+
+/** `false` when `command` (a shell line) runs and exits 0 here, else why
+ * not: the `skip` of a case that needs that tool. */
+export function unless(command: string, reason: string): false | string {
+  const result = spawnSync("/bin/sh", ["-c", `${command} >/dev/null 2>&1`]);
+  return result.status === 0 ? false : reason;
+}

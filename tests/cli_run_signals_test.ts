@@ -1,0 +1,173 @@
+/**
+ * `subproc run` and the signals around it: a SIGCHLD ignored by the caller,
+ * every catchable signal that would end subproc passed on to CMD, signals
+ * the caller ignored kept ignored, and the parent-death signal chosen by
+ * `--signal`.
+ */
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { eventually, procTest, runCli, runtime, tempDir } from "./_helpers.ts";
+import { cliShell, unless } from "./_shell.ts";
+
+/** Resolves once `file` holds a line; returns the text. */
+async function lineIn(file: string): Promise<string> {
+  let text = "";
+  await eventually(`a line in ${file}`, () => {
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      return false;
+    }
+    return text.endsWith("\n");
+  }, 10_000);
+  return text;
+}
+
+const needsEnvIgnore = unless(
+  "env --ignore-signal=HUP true",
+  "needs env --ignore-signal (GNU coreutils >= 8.31)",
+);
+
+procTest(
+  "subproc run gives CMD's real status when the caller ignored SIGCHLD",
+  async () => {
+    const result = await cliShell(
+      "env --ignore-signal=CHLD subproc run -- sh -c 'exit 3'",
+    );
+    assert.equal(result.code, 3, result.stderr);
+    const killed = await cliShell(
+      "env --ignore-signal=CHLD subproc run -- sh -c 'kill -USR1 $$'",
+    );
+    assert.equal(killed.code, 128 + 10, killed.stderr);
+  },
+  { skip: needsEnvIgnore },
+);
+
+// Every catchable signal that would end subproc (not INT: CMD shares our
+// group, so it comes from the terminal; see the tmux tests).
+const PASSED_ON = ["USR1", "USR2", "ALRM", "TERM", "HUP", "VTALRM", "XCPU"];
+
+procTest(
+  "subproc run passes every signal that would end it on to CMD, waits for CMD, then dies of it",
+  async () => {
+    for (const signal of PASSED_ON) {
+      const dir = tempDir("run-pass");
+      const file = join(dir, "got");
+      let pid = 0;
+      const running = runCli([
+        "run",
+        "--",
+        "sh",
+        "-c",
+        `trap 'sleep 0.2; echo ${signal} > ${file}; exit 7' ${signal}; echo > ${file}.ready; while :; do sleep 0.05; done`,
+      ], { onSpawn: (p) => pid = p });
+      await lineIn(`${file}.ready`);
+      process.kill(pid, `SIG${signal}` as NodeJS.Signals);
+      const result = await running;
+      assert.equal(
+        readFileSync(file, "utf8"),
+        `${signal}\n`,
+        `CMD handled ${signal} (and subproc waited for it)`,
+      );
+      // XCPU dumps core by default: 128 + N instead of dying of it.
+      if (signal === "XCPU") assert.equal(result.code, 128 + 24);
+      else assert.equal(result.signal, `SIG${signal}`, result.stderr);
+    }
+  },
+);
+
+procTest(
+  "subproc run --new-session passes SIGQUIT on to CMD's group (Ctrl-\\ can't reach it), then exits 128 + 3",
+  async () => {
+    const dir = tempDir("run-quit");
+    const file = join(dir, "got");
+    let pid = 0;
+    const running = runCli([
+      "run",
+      "--new-session",
+      "--",
+      "sh",
+      "-c",
+      `trap 'echo QUIT > ${file}; exit 7' QUIT; echo > ${file}.ready; while :; do sleep 0.05; done`,
+    ], { onSpawn: (p) => pid = p });
+    await lineIn(`${file}.ready`);
+    process.kill(pid, "SIGQUIT");
+    const result = await running;
+    assert.equal(readFileSync(file, "utf8"), "QUIT\n");
+    assert.equal(result.code, 128 + 3, "no core dump of its own");
+  },
+);
+
+procTest(
+  "nohup subproc run: CMD does not die of SIGHUP, nor does subproc",
+  async () => {
+    const result = await cliShell(
+      "env --ignore-signal=HUP subproc run -- sh -c 'kill -HUP $$; sleep 0.2; echo alive'",
+    );
+    assert.equal(result.stdout, "alive\n", result.stderr);
+    assert.equal(result.code, 0);
+    const dir = tempDir("run-nohup");
+    const ready = join(dir, "ready");
+    let shell = 0;
+    const running = cliShell(
+      `env --ignore-signal=HUP subproc run -- sh -c 'echo > ${ready}; sleep 0.5; echo done' & wait`,
+      { onSpawn: (p) => shell = p },
+    );
+    await lineIn(ready);
+    // The shell's child is subproc (env exec'ed it).
+    const subproc = Number(
+      readFileSync(`/proc/${shell}/task/${shell}/children`, "utf8").trim(),
+    );
+    process.kill(subproc, "SIGHUP");
+    const both = await running;
+    assert.equal(both.stdout, "done\n", both.stderr);
+    assert.equal(both.code, 0);
+  },
+  {
+    skip: runtime === "node"
+      ? "Node resets ignored signals to the default at start-up, before any code of ours: nothing to keep"
+      : needsEnvIgnore,
+  },
+);
+
+procTest(
+  "a background job's ignored SIGINT stays ignored for CMD (as without subproc)",
+  async () => {
+    const result = await cliShell(
+      "env --ignore-signal=INT subproc run -- sh -c 'kill -INT $$; echo alive'",
+    );
+    assert.equal(result.stdout, "alive\n", result.stderr);
+  },
+  {
+    skip: runtime === "node"
+      ? "Node resets ignored signals to the default at start-up"
+      : needsEnvIgnore,
+  },
+);
+
+procTest(
+  "subproc run --kill-on-parent-exit sends the chosen --signal when subproc is SIGKILLed",
+  async () => {
+    const dir = tempDir("run-pdeath");
+    const file = join(dir, "got");
+    let pid = 0;
+    const running = runCli([
+      "run",
+      "--kill-on-parent-exit",
+      "--signal",
+      "USR1",
+      "--",
+      "sh",
+      "-c",
+      `trap 'echo USR1 > ${file}; exit' USR1; echo > ${file}.ready; while :; do sleep 0.05; done`,
+    ], { onSpawn: (p) => pid = p });
+    await lineIn(`${file}.ready`);
+    process.kill(pid, "SIGKILL");
+    await running;
+    assert.equal(await lineIn(file), "USR1\n");
+  },
+  { skip: process.platform === "linux" ? false : "Linux only (setpriv)" },
+);
