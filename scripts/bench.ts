@@ -7,7 +7,7 @@
  *   deno task bench --quick         # CI: a few seconds, report in $TMPDIR
  *
  * Options: `--quick`; `--only=spawn,tree` (cases: spawn session detach tree
- * capture timeout memory); `--no-peers` (Deno alone); `--out=FILE`;
+ * capture timeout memory startup); `--no-peers` (Deno alone); `--out=FILE`;
  * `--readme=FILE` (also write the README section); `--json=FILE` (save the
  * raw samples and the run's machine, versions and notes); `--from-json=FILE`
  * (measure nothing: render a saved run again).
@@ -170,6 +170,12 @@ async function main(): Promise<number> {
       if (name === "capture") {
         await makeCaptureFile(captureFile, p.mib as number);
         p = { ...p, file: captureFile };
+      }
+      if (name === "startup") {
+        // One process times every runtime's whole start, interleaved.
+        const exe = (rt: string) =>
+          peers.find((peer) => peer.name === rt)?.argv[0] ?? null;
+        p = { ...p, node: exe("node"), bun: exe("bun") };
       }
       log(`${name}…`);
       try {

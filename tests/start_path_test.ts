@@ -21,8 +21,9 @@ const ext = existsSync(resolve(root, "src/spawn.ts")) ? ".ts" : ".js";
  * ones are left out, as the compilers drop them. */
 function staticImports(source: string): string[] {
   const found: string[] = [];
+  // At the start of a line, or right after a comment (as compilers emit).
   const pattern =
-    /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm;
+    /(?:^|\*\/)\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*["']([^"']+)["']|(?:^|\*\/)\s*import\s*["']([^"']+)["']/gm;
   for (const match of source.matchAll(pattern)) {
     if (match[5] !== undefined) {
       found.push(match[5]);

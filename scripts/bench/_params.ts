@@ -21,6 +21,7 @@ export const CASES = [
   "capture",
   "timeout",
   "memory",
+  "startup",
 ] as const;
 export type CaseName = typeof CASES[number];
 
@@ -75,6 +76,14 @@ export function params(quick: boolean): Record<CaseName, unknown> {
       },
       timeout: { reps: 1, hangReps: 0, hold: holdSeconds(0.5) },
       memory: { children: 20, runs: 1 },
+      startup: {
+        minReps: 3,
+        minMs: 0,
+        floorReps: 3,
+        maxWallMs: 10_000,
+        block: 1,
+        warmup: 1,
+      },
     }
     : {
       spawn: FAST_FULL,
@@ -100,5 +109,14 @@ export function params(quick: boolean): Record<CaseName, unknown> {
       },
       timeout: { reps: 20, hangReps: 3, hold: holdSeconds(2) },
       memory: { children: 500, runs: 5 },
+      // Whole processes of 2–100 ms each: 2 s of samples per variant.
+      startup: {
+        minReps: 200,
+        minMs: 2000,
+        floorReps: 50,
+        maxWallMs: 120_000,
+        block: 5,
+        warmup: 5,
+      },
     };
 }

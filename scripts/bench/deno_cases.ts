@@ -27,6 +27,7 @@ import {
   waitForTree,
   watchEnd,
 } from "./_procfs.ts";
+import { startupCase } from "./startup.ts";
 import {
   type CaseOutput,
   interleave,
@@ -608,6 +609,7 @@ if (import.meta.main) {
     capture: captureCase,
     timeout: timeoutCase,
     memory: memoryCase,
+    startup: startupCase,
   };
   const fn = cases[name ?? ""];
   if (!fn) {

@@ -1,0 +1,164 @@
+/**
+ * The start-up case: whole processes, from start to exit, timed from here.
+ * `subproc run -- true` and `subproc timeout 10 true` on each runtime (Node
+ * through the npm package's `subproc` command), against the same runtime
+ * running an empty script, GNU `timeout 10 true`, and `true` itself.
+ *
+ * @module
+ */
+
+import { existsSync } from "node:fs";
+import {
+  type CaseOutput,
+  interleave,
+  type SamplingParams,
+  type Series,
+} from "./_stats.ts";
+
+/** What the start-up case needs besides its sampling. */
+export interface StartupParams extends SamplingParams {
+  /** Node and Bun executables (`null`: skipped with a note). */
+  node: string | null;
+  bun: string | null;
+}
+
+const root = new URL("../..", import.meta.url).pathname;
+
+/** One command to time, and how the report names it. */
+interface Variant {
+  id: string;
+  label: string;
+  runtime: string;
+  argv: string[];
+}
+
+async function version(argv: string[]): Promise<string> {
+  const out = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim().split("\n")[0]!
+    .replace(/^v/, "");
+}
+
+/** The three commands of one runtime: bare, `run -- true`, `timeout`. */
+function runtimeVariants(
+  rt: "deno" | "node" | "bun",
+  runtime: string,
+  bare: string[],
+  cli: string[],
+): Variant[] {
+  return [
+    { id: `${rt}.cli.bare`, label: "bare start", runtime, argv: bare },
+    {
+      id: `${rt}.cli.run`,
+      label: "`subproc run -- true`",
+      runtime,
+      argv: [...cli, "run", "--", "true"],
+    },
+    {
+      id: `${rt}.cli.timeout`,
+      label: "`subproc timeout 10 true`",
+      runtime,
+      argv: [...cli, "timeout", "10", "true"],
+    },
+  ];
+}
+
+async function variants(
+  p: StartupParams,
+  empty: string,
+  notes: string[],
+): Promise<Variant[]> {
+  const deno = `deno ${Deno.version.deno}`;
+  const list: Variant[] = [
+    {
+      id: "cli.true",
+      label: "`true` (the child alone)",
+      runtime: "–",
+      argv: ["true"],
+    },
+    {
+      id: "gnu.timeout",
+      label: "GNU `timeout 10 true`",
+      runtime: `coreutils ${
+        (await version(["timeout", "--version"])).replace(/^.* /, "")
+      }`,
+      argv: ["timeout", "10", "true"],
+    },
+    ...runtimeVariants("deno", deno, [Deno.execPath(), "run", "-A", empty], [
+      Deno.execPath(),
+      "run",
+      "-A",
+      `${root}cli.ts`,
+    ]),
+  ];
+  const bin = `${root}.build/npm/package/bin/subproc.cjs`;
+  if (p.node && existsSync(bin)) {
+    list.push(
+      ...runtimeVariants(
+        "node",
+        `node ${await version([p.node, "--version"])}`,
+        [p.node, "-e", "0"],
+        [p.node, bin],
+      ),
+    );
+  } else {
+    notes.push(
+      "Start-up on Node skipped: no Node, or no npm build (`npm run build:npm`).",
+    );
+  }
+  if (p.bun) {
+    list.push(
+      ...runtimeVariants(
+        "bun",
+        `bun ${await version([p.bun, "--version"])}`,
+        [p.bun, empty],
+        [p.bun, `${root}cli.ts`],
+      ),
+    );
+  } else notes.push("Start-up on Bun skipped: no Bun.");
+  return list;
+}
+
+/** Runs `argv` to its end, output thrown away; throws unless it exits 0. */
+async function runToEnd(argv: readonly string[]): Promise<void> {
+  const { code } = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  if (code !== 0) throw new Error(`${argv.join(" ")} exited ${code}`);
+}
+
+/** Whole-process times of every variant, interleaved. */
+export async function startupCase(p: StartupParams): Promise<CaseOutput> {
+  const dir = Deno.makeTempDirSync({ prefix: "subproc-bench-startup-" });
+  const empty = `${dir}/empty.ts`;
+  Deno.writeTextFileSync(empty, "\n");
+  const notes: string[] = [];
+  try {
+    const list = await variants(p, empty, notes);
+    const samples = await interleave(
+      Object.fromEntries(list.map((v) => [v.id, () => runToEnd(v.argv)])),
+      p,
+    );
+    const series: Series[] = list.map((v) => ({
+      id: v.id,
+      label: v.label,
+      runtime: v.runtime,
+      unit: "ms",
+      samples: samples[v.id]!,
+    }));
+    return {
+      case: "startup",
+      runtime: `deno ${Deno.version.deno}`,
+      series,
+      notes,
+    };
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
