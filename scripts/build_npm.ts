@@ -68,7 +68,8 @@ const manifest = {
   types: "./mod.d.ts",
   exports: packed.exports,
   bin: { subproc: "./bin/subproc.cjs" },
-  engines: { node: ">=20" },
+  // process.getBuiltinModule (see src/runtime/node_builtins.ts).
+  engines: { node: ">=20.16" },
   sideEffects: false,
   keywords: [
     "child_process",

@@ -58,6 +58,11 @@ export interface Host {
   fileKind(path: string): "file" | "directory" | "other" | null;
   /** `access(path, X_OK)`: may this process execute `path`? */
   isExecutable(path: string): boolean;
+  /** Calls `callback` once after `ms` (at most 2^31 - 1) milliseconds,
+   * keeping the runtime alive until then; the returned function cancels
+   * it. (Deno's `setTimeout` and `clearTimeout` load its Node timers, about
+   * 4 ms of start-up; its web timers don't.) */
+  timer(ms: number, callback: () => void): () => void;
 }
 
 const deno = (globalThis as { Deno?: { Command?: unknown } }).Deno;

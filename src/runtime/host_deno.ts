@@ -142,6 +142,14 @@ export const denoHost = (): Host => ({
       throw Object.assign(error as Error, { code: errnoCode(error) });
     }
   },
+  timer(ms, callback) {
+    // A timed-out signal's timer keeps Deno alive only while the signal has
+    // listeners: removing ours is the cancel.
+    const signal = AbortSignal.timeout(ms);
+    const listener = () => callback();
+    signal.addEventListener("abort", listener, { once: true });
+    return () => signal.removeEventListener("abort", listener);
+  },
   fileKind(path) {
     try {
       const info = Deno.statSync(path);

@@ -37,6 +37,10 @@ export const nodeHost: Host = {
       return null;
     }
   },
+  timer(ms, callback) {
+    const id = setTimeout(callback, ms);
+    return () => clearTimeout(id);
+  },
   isExecutable(path) {
     try {
       fs().accessSync(path, fs().constants.X_OK);

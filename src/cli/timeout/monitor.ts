@@ -24,7 +24,7 @@
 
 import { CommandNotFoundError, PermissionDeniedError } from "../../errors.ts";
 import { isWindows, os } from "../../os/select.ts";
-import { process } from "../../runtime/host.ts";
+import { host, process } from "../../runtime/host.ts";
 import { signalNumber } from "../../signals.ts";
 import { spawn, type Subprocess } from "../../spawn.ts";
 import type { ExitStatus, Signal } from "../../types.ts";
@@ -74,7 +74,7 @@ const KILL = fromName("SIGKILL");
 /** The one pending alarm; arming it again replaces it, as `alarm(2)` does.
  * Durations beyond one timer's reach are chained. */
 class Alarm {
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancel: (() => void) | undefined;
 
   constructor(readonly ring: () => void) {}
 
@@ -84,16 +84,16 @@ class Alarm {
     const deadline = performance.now() + ms;
     const wait = () => {
       const left = deadline - performance.now();
-      this.#timer = left > MAX_TIMER_MS
-        ? setTimeout(wait, MAX_TIMER_MS)
-        : setTimeout(this.ring, Math.max(0, left));
+      this.#cancel = left > MAX_TIMER_MS
+        ? host.timer(MAX_TIMER_MS, wait)
+        : host.timer(Math.max(0, left), this.ring);
     };
     wait();
   }
 
   clear(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel?.();
+    this.#cancel = undefined;
   }
 }
 
@@ -115,6 +115,7 @@ class Monitor {
   #termSignal: TimeoutSignal;
   #killAfter: number;
   #timedOut = false;
+  #sentKill = false;
   #treeStop: Promise<unknown> | undefined;
 
   constructor(req: TimeoutRequest) {
@@ -189,11 +190,14 @@ class Monitor {
 
   #send(child: Subprocess, signal: TimeoutSignal): void {
     const name = signal.signal;
+    if (name === "SIGKILL") this.#sentKill = true;
     if (name === null) {
       tryKill(child.pid, 0);
       return;
     }
     if ((this.#req.tree || isWindows) && this.#treeStop === undefined) {
+      // The stop ends in SIGKILL after --kill-after.
+      if (this.#req.killAfter > 0) this.#sentKill = true;
       this.#treeStop = child.stop({ signal: name, grace: this.#treeGrace() })
         .catch((error) =>
           printError(`subproc timeout: ${(error as Error).message}`)
@@ -233,8 +237,9 @@ class Monitor {
     if (status.signal === null) code = status.code!;
     else if (!this.#timedOut) code = status.signal;
     else {
-      // Killed after the duration: say so, whatever --preserve-status says.
-      if (status.signal === "SIGKILL") preserve = true;
+      // Killed by our SIGKILL after the duration: say so, whatever
+      // --preserve-status says. (On Windows every stop reports SIGKILL.)
+      if (status.signal === "SIGKILL" && this.#sentKill) preserve = true;
       code = 128 + fromName(status.signal).number;
     }
     return this.#timedOut && !preserve ? TIMED_OUT : code;
