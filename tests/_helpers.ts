@@ -12,7 +12,7 @@
  * `bun test`: only `node:` APIs here.
  */
 
-import { spawn as spawnChild } from "node:child_process";
+import { type ChildProcess, spawn as spawnChild } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -380,21 +380,28 @@ export function runCli(
   options: RunCliOptions = {},
 ): Promise<CliResult> {
   const [file, ...pre] = [...(options.prefix ?? []), ...cliCommand()];
-  const started = Date.now();
   const child = spawnChild(file!, [...pre, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.detached ?? false,
   });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  return outcome(child, options.killAfter ?? 30_000);
+}
+
+/** How `child` (started with stdout and stderr piped, now) ends, with its
+ * output; it is SIGKILLed after `killAfter` ms (a hung test must not
+ * hang). */
+export function outcome(
+  child: ChildProcess,
+  killAfter: number,
+): Promise<CliResult> {
+  const started = Date.now();
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => stdout += d);
   child.stderr!.setEncoding("utf8").on("data", (d: string) => stderr += d);
-  const timer = setTimeout(
-    () => child.kill("SIGKILL"),
-    options.killAfter ?? 30_000,
-  );
-  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  const timer = setTimeout(() => child.kill("SIGKILL"), killAfter);
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code, signal) => {
@@ -412,6 +419,21 @@ export function runCli(
       child.on("close", done);
     });
   });
+}
+
+/** Resolves once `file` holds a whole line (a child's "I'm ready"); returns
+ * its text. */
+export async function lineIn(file: string): Promise<string> {
+  let text = "";
+  await eventually(`a line in ${file}`, () => {
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      return false;
+    }
+    return text.endsWith("\n");
+  }, 10_000);
+  return text;
 }
 
 /** Live processes whose environment holds `SUBPROC_TEST_MARK=mark`. */

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { cliCommand, type CliResult, tempDir } from "./_helpers.ts";
+import { cliCommand, type CliResult, outcome, tempDir } from "./_helpers.ts";
 
 /** A directory with executables `subproc` and `timeout` (`subproc
  * timeout`). */
@@ -44,39 +44,14 @@ export async function cliShell(
 ): Promise<CliResult> {
   const bin = cliOnPath();
   const cwd = options.cwd ?? tempDir("shell");
-  const started = Date.now();
   try {
     const child = spawn("/bin/sh", ["-c", script], {
       cwd,
       env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => stdout += d);
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => stderr += d);
-    const timer = setTimeout(
-      () => child.kill("SIGKILL"),
-      options.killAfter ?? 60_000,
-    );
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
-    return await new Promise((resolve, reject) => {
-      child.on("error", reject);
-      child.on("exit", (code, signal) => {
-        clearTimeout(timer);
-        const ms = Date.now() - started;
-        // Output may still be in the pipes; a leftover process may hold
-        // them open (procTest reports it), so don't wait for long.
-        const done = () => {
-          clearTimeout(cut);
-          child.stdout!.destroy();
-          child.stderr!.destroy();
-          resolve({ code, signal, stdout, stderr, ms });
-        };
-        const cut = setTimeout(done, 1000);
-        child.on("close", done);
-      });
-    });
+    return await outcome(child, options.killAfter ?? 60_000);
   } finally {
     rmSync(bin, { recursive: true, force: true });
     if (options.cwd === undefined) {

@@ -9,22 +9,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { eventually, procTest, runCli, runtime, tempDir } from "./_helpers.ts";
+import { lineIn, procTest, runtime, tempDir } from "./_helpers.ts";
 import { cliShell, unless } from "./_shell.ts";
-
-/** Resolves once `file` holds a line; returns the text. */
-async function lineIn(file: string): Promise<string> {
-  let text = "";
-  await eventually(`a line in ${file}`, () => {
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      return false;
-    }
-    return text.endsWith("\n");
-  }, 10_000);
-  return text;
-}
+import { startTrapping } from "./_trap.ts";
 
 const needsEnvIgnore = unless(
   "env --ignore-signal=HUP true",
@@ -54,17 +41,11 @@ procTest(
   "subproc run passes every signal that would end it on to CMD, waits for CMD, then dies of it",
   async () => {
     for (const signal of PASSED_ON) {
-      const dir = tempDir("run-pass");
-      const file = join(dir, "got");
-      let pid = 0;
-      const running = runCli([
-        "run",
-        "--",
-        "sh",
-        "-c",
-        `trap 'sleep 0.2; echo ${signal} > ${file}; exit 7' ${signal}; echo > ${file}.ready; while :; do sleep 0.05; done`,
-      ], { onSpawn: (p) => pid = p });
-      await lineIn(`${file}.ready`);
+      const { pid, file, result: running } = await startTrapping(
+        ["run", "--"],
+        signal,
+        { delay: 0.2 },
+      );
       process.kill(pid, `SIG${signal}` as NodeJS.Signals);
       const result = await running;
       assert.equal(
@@ -82,18 +63,10 @@ procTest(
 procTest(
   "subproc run --new-session passes SIGQUIT on to CMD's group (Ctrl-\\ can't reach it), then exits 128 + 3",
   async () => {
-    const dir = tempDir("run-quit");
-    const file = join(dir, "got");
-    let pid = 0;
-    const running = runCli([
-      "run",
-      "--new-session",
-      "--",
-      "sh",
-      "-c",
-      `trap 'echo QUIT > ${file}; exit 7' QUIT; echo > ${file}.ready; while :; do sleep 0.05; done`,
-    ], { onSpawn: (p) => pid = p });
-    await lineIn(`${file}.ready`);
+    const { pid, file, result: running } = await startTrapping(
+      ["run", "--new-session", "--"],
+      "QUIT",
+    );
     process.kill(pid, "SIGQUIT");
     const result = await running;
     assert.equal(readFileSync(file, "utf8"), "QUIT\n");
@@ -151,22 +124,12 @@ procTest(
 procTest(
   "subproc run --kill-on-parent-exit sends the chosen --signal when subproc is SIGKILLed",
   async () => {
-    const dir = tempDir("run-pdeath");
-    const file = join(dir, "got");
-    let pid = 0;
-    const running = runCli([
-      "run",
-      "--kill-on-parent-exit",
-      "--signal",
+    const { pid, file, result } = await startTrapping(
+      ["run", "--kill-on-parent-exit", "--signal", "USR1", "--"],
       "USR1",
-      "--",
-      "sh",
-      "-c",
-      `trap 'echo USR1 > ${file}; exit' USR1; echo > ${file}.ready; while :; do sleep 0.05; done`,
-    ], { onSpawn: (p) => pid = p });
-    await lineIn(`${file}.ready`);
+    );
     process.kill(pid, "SIGKILL");
-    await running;
+    await result;
     assert.equal(await lineIn(file), "USR1\n");
   },
   { skip: process.platform === "linux" ? false : "Linux only (setpriv)" },

@@ -133,21 +133,25 @@ export const ROWS = {
     "CLI start-up, whole process: `subproc run -- true` over the bare runtime",
 } as const;
 
+type GoalBase = Omit<GoalResult, "value" | "short" | "met" | "borderline">;
+
+function notMeasured(base: GoalBase): GoalResult {
+  return {
+    ...base,
+    value: "not measured",
+    short: "–",
+    met: null,
+    borderline: false,
+  };
+}
+
 function ratioGoal(
-  base: Omit<GoalResult, "value" | "short" | "met" | "borderline">,
+  base: GoalBase,
   r: Ratio,
   limit: number,
   direction: "atMost" | "below" | "atLeast",
 ): GoalResult {
-  if (!r) {
-    return {
-      ...base,
-      value: "not measured",
-      short: "–",
-      met: null,
-      borderline: false,
-    };
-  }
+  if (!r) return notMeasured(base);
   const met = direction === "atMost"
     ? r.ratio <= limit
     : direction === "below"
@@ -185,7 +189,7 @@ function fmtSurvivors(list: number[] | null): string {
 
 /** `a − b` in ms against a limit ("at most +N ms"). */
 function diffGoal(
-  base: Omit<GoalResult, "value" | "short" | "met" | "borderline">,
+  base: GoalBase,
   data: Data,
   a: string,
   b: string,
@@ -193,15 +197,7 @@ function diffGoal(
 ): GoalResult {
   const sa = data.get(a);
   const sb = data.get(b);
-  if (!sa || !sb) {
-    return {
-      ...base,
-      value: "not measured",
-      short: "–",
-      met: null,
-      borderline: false,
-    };
-  }
+  if (!sa || !sb) return notMeasured(base);
   const d = diffOfMedians(sa.samples, sb.samples);
   const ci = Number.isFinite(d.low)
     ? ` (${d.low.toFixed(1)}–${d.high.toFixed(1)})`

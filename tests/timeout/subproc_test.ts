@@ -11,6 +11,7 @@ import process from "node:process";
 import {
   alive,
   eventually,
+  lineIn,
   marked,
   newMark,
   procTest,
@@ -19,20 +20,7 @@ import {
   tempDir,
 } from "../_helpers.ts";
 import { cliShell } from "../_shell.ts";
-
-/** Resolves once `file` holds a line; returns the text. */
-async function lineIn(file: string): Promise<string> {
-  let text = "";
-  await eventually(`a line in ${file}`, () => {
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      return false;
-    }
-    return text.endsWith("\n");
-  }, 10_000);
-  return text;
-}
+import { startTrapping } from "../_trap.ts";
 
 procTest("subproc timeout --help and --version exit 0", async () => {
   const help = await runCli(["timeout", "--help"]);
@@ -100,17 +88,10 @@ procTest(
   "subproc timeout passes SIGINT, SIGQUIT, SIGHUP, SIGTERM, SIGUSR1, SIGUSR2 on to CMD and exits with its status",
   async () => {
     for (const signal of ["INT", "QUIT", "HUP", "TERM", "USR1", "USR2"]) {
-      const dir = tempDir("timeout-pass");
-      const file = join(dir, "got");
-      let pid = 0;
-      const running = runCli([
-        "timeout",
-        "30",
-        "sh",
-        "-c",
-        `trap 'echo ${signal} > ${file}; exit 7' ${signal}; echo ready > ${file}.ready; while :; do sleep 0.05; done`,
-      ], { onSpawn: (p) => pid = p });
-      await lineIn(`${file}.ready`);
+      const { pid, file, result: running } = await startTrapping(
+        ["timeout", "30"],
+        signal,
+      );
       process.kill(pid, `SIG${signal}` as NodeJS.Signals);
       const result = await running;
       assert.equal(readFileSync(file, "utf8"), `${signal}\n`);
@@ -241,21 +222,12 @@ procTest(
 procTest(
   "Linux: CMD gets the chosen signal when subproc timeout itself is SIGKILLed",
   async () => {
-    const dir = tempDir("timeout-pdeath");
-    const file = join(dir, "got");
-    let pid = 0;
-    const running = runCli([
-      "timeout",
-      "-s",
+    const { pid, file, result } = await startTrapping(
+      ["timeout", "-s", "USR1", "1h"],
       "USR1",
-      "1h",
-      "sh",
-      "-c",
-      `trap 'echo USR1 > ${file}; exit' USR1; echo > ${file}.ready; while :; do sleep 0.05; done`,
-    ], { onSpawn: (p) => pid = p });
-    await lineIn(`${file}.ready`);
+    );
     process.kill(pid, "SIGKILL");
-    await running;
+    await result;
     assert.equal(await lineIn(file), "USR1\n");
   },
   {
