@@ -70,7 +70,7 @@ const deno = (globalThis as { Deno?: { Command?: unknown } }).Deno;
 /** The host we run on. */
 export const host: Host = typeof deno?.Command === "function"
   ? denoHost()
-  : nodeHost;
+  : nodeHost();
 
 /** This process, as {@linkcode host} sees it. */
 export const process: HostProcess = host.process;

@@ -10,16 +10,12 @@ import { nodeModule } from "./node_builtins.ts";
 
 const fs = () => nodeModule("node:fs");
 
-/** Node's or Bun's host. */
-export const nodeHost: Host = {
-  get name(): "node" | "bun" {
-    return typeof nodeModule("node:process").versions.bun === "string"
-      ? "bun"
-      : "node";
-  },
-  get process(): HostProcess {
-    return (globalThis as unknown as { process: HostProcess }).process;
-  },
+/** Node's or Bun's host; made only there, whose `process` it reads. */
+export const nodeHost = (): Host => ({
+  name: typeof nodeModule("node:process").versions.bun === "string"
+    ? "bun"
+    : "node",
+  process: nodeModule("node:process") as unknown as HostProcess,
   args: () => nodeModule("node:process").argv.slice(2),
   signalNumbers: () => nodeModule("node:os").constants.signals,
   readTextFile: (path) => fs().readFileSync(path, "utf8"),
@@ -49,4 +45,4 @@ export const nodeHost: Host = {
       return false;
     }
   },
-};
+});

@@ -88,7 +88,7 @@ Options:
       --tree             send the signal to CMD's whole tree (its group and
                          what left it), through subproc's stop; KILL after
                          --kill-after
-  -h, --help             show this help
+      --help             show this help
       --version          show the version
 
 DURATION is a floating point number (1e-3 and 0x10 too) with an optional
