@@ -18,8 +18,7 @@
  * @module
  */
 
-import { nodeProcess as process } from "./runtime/node_builtins.ts";
-import { canOpenFds } from "./fds.ts";
+import { host, process } from "./runtime/host.ts";
 import { ignoredSignals } from "./os/ignored_signals.ts";
 import { reraise } from "./reraise.ts";
 import { signalNumber } from "./signals.ts";
@@ -99,7 +98,7 @@ function uninstall(): void {
  * orphaning the child it just started — when there is no descriptor for it.
  */
 export function installCleanupHooks(): boolean {
-  if (!everInstalled && !canOpenFds(2)) return false;
+  if (!everInstalled && !host.canOpenFiles(2)) return false;
   install();
   return true;
 }

@@ -9,7 +9,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { lineIn, procTest, runtime, tempDir } from "./_helpers.ts";
+import {
+  cgroupsLeft,
+  lineIn,
+  procTest,
+  runCli,
+  runtime,
+  tempDir,
+} from "./_helpers.ts";
 import { cliShell, unless } from "./_shell.ts";
 import { startTrapping } from "./_trap.ts";
 
@@ -131,6 +138,9 @@ procTest(
     process.kill(pid, "SIGKILL");
     await result;
     assert.equal(await lineIn(file), "USR1\n");
+    // Killed, subproc left CMD's cgroup (empty) for the next one to remove.
+    assert.equal((await runCli(["run", "--", "true"])).code, 0);
+    assert.deepEqual(cgroupsLeft(), []);
   },
   { skip: process.platform === "linux" ? false : "Linux only (setpriv)" },
 );

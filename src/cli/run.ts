@@ -65,7 +65,6 @@ function start(req: RunRequest, ignored: readonly Signal[]): Subprocess {
   return spawn(keepIgnoredFor(req.cmd, ignored), {
     newSession: req.newSession,
     contain: req.contain,
-    cleanup: false,
     killOnParentExit: req.killOnParentExit ? req.signal : false,
     killSignal: req.signal,
     grace: req.grace,

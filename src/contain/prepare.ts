@@ -8,7 +8,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "../runtime/host.ts";
 import { ContainmentUnavailableError } from "../errors.ts";
 import { os } from "../os/select.ts";
 import type { ContainMode } from "../types.ts";

@@ -31,10 +31,16 @@ export interface HostProcess {
   /** `kill(2)`: throws an error whose `code` is `"ESRCH"` (no such process
    * or group) or `"EPERM"` (not ours). `target` < 0 is a process group. */
   kill(target: number, signal?: string | number): boolean;
-  /** Listens for `signal`; throws where the runtime can't catch it. */
+  /** Listens for `signal` (or `"exit"`: a normal exit); throws where the
+   * runtime can't catch the signal. */
   on(signal: string, listener: SignalListener): unknown;
   /** Stops listening. */
   off(signal: string, listener: SignalListener): unknown;
+  /** How many listeners `signal` has in this process, from any code (Deno:
+   * also those added through its `node:process`, loaded for the count). */
+  listenerCount(signal: string): number;
+  /** Ends this process with `code`. */
+  exit(code: number): never;
 }
 
 /** What the host offers besides its `process`. */
@@ -45,24 +51,38 @@ export interface Host {
   args(): string[];
   /** The signal numbers of this system, by name. */
   signalNumbers(): Readonly<Record<string, number>>;
-  /** The file at `path` as UTF-8 text. Throws (`code` `"ENOENT"`, …) like
-   * `fs.readFileSync`. */
+  /** The file at `path` as UTF-8 text. Every file function throws errors
+   * with Node's `code` (`"ENOENT"`, …), as `node:fs` does. */
   readTextFile(path: string): string;
   /** The file at `path` as Latin-1 text: one character per byte, so that
    * no byte is lost (environments need not be UTF-8). */
   readLatin1(path: string): string;
   /** The names in directory `path`. */
   readDirNames(path: string): string[];
+  /** The names of the directories in directory `path`. */
+  subdirectories(path: string): string[];
+  /** `mkdir(path, mode)`. Throws (`code` `"EEXIST"`, …) like
+   * `fs.mkdirSync`. */
+  makeDirectory(path: string, mode: number): void;
+  /** `rmdir(path)`. Throws (`code` `"ENOENT"`, `"EBUSY"`, …). */
+  removeDirectory(path: string): void;
+  /** Writes `text` to the existing file `path` (truncating it). */
+  writeTextFile(path: string, text: string): void;
+  /** The owner (uid) of `path` itself (not following a symbolic link). */
+  ownerOf(path: string): number;
+  /** Where the symbolic link `path` points. */
+  readLink(path: string): string;
+  /** This process's user id; `undefined` on Windows. */
+  uid(): number | undefined;
   /** What `path` is (following symbolic links), or `null` when it does not
    * exist or can't be reached. */
   fileKind(path: string): "file" | "directory" | "other" | null;
+  /** `false` when `count` more descriptors can't be opened now (EMFILE or
+   * ENFILE), probed by opening (and closing at once) the null device;
+   * `true` otherwise, including when the probe fails for another reason. */
+  canOpenFiles(count: number): boolean;
   /** `access(path, X_OK)`: may this process execute `path`? */
   isExecutable(path: string): boolean;
-  /** Calls `callback` once after `ms` (at most 2^31 - 1) milliseconds,
-   * keeping the runtime alive until then; the returned function cancels
-   * it. (Deno's `setTimeout` and `clearTimeout` load its Node timers, about
-   * 4 ms of start-up; its web timers don't.) */
-  timer(ms: number, callback: () => void): () => void;
 }
 
 const deno = (globalThis as { Deno?: { Command?: unknown } }).Deno;

@@ -9,6 +9,7 @@
 
 import { DARWIN_SIGNALS, LINUX_SIGNALS } from "../os/signal_numbers.ts";
 import type { Host, HostProcess, SignalListener } from "./host.ts";
+import { tooManyFiles } from "./host_node.ts";
 import { nodeModule, nodeProcess } from "./node_builtins.ts";
 
 /** The platform as Node names it. */
@@ -66,7 +67,8 @@ const posixProcess = (): HostProcess => ({
   kill,
   on(signal, listener) {
     const own = () => listener(signal);
-    Deno.addSignalListener(signal as Deno.Signal, own);
+    if (signal === "exit") addEventListener("unload", own);
+    else Deno.addSignalListener(signal as Deno.Signal, own);
     const bySignal = installed.get(listener) ?? new Map<string, () => void>();
     bySignal.set(signal, own);
     installed.set(listener, bySignal);
@@ -75,8 +77,18 @@ const posixProcess = (): HostProcess => ({
     const own = installed.get(listener)?.get(signal);
     if (own === undefined) return;
     installed.get(listener)!.delete(signal);
-    Deno.removeSignalListener(signal as Deno.Signal, own);
+    if (signal === "exit") removeEventListener("unload", own);
+    else Deno.removeSignalListener(signal as Deno.Signal, own);
   },
+  listenerCount(signal) {
+    let count = 0;
+    for (const bySignal of installed.values()) {
+      if (bySignal.has(signal)) count++;
+    }
+    // Listeners added through `node:process` are counted there.
+    return count + nodeProcess.listenerCount(signal);
+  },
+  exit: (code) => Deno.exit(code),
 });
 
 /** Effective access check for `X_OK` from the mode bits; `null` when they
@@ -94,14 +106,6 @@ function modeAllowsExec(info: Deno.FileInfo): boolean | null {
   return group === other ? other : null;
 }
 
-function errnoCode(error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) return "ENOENT";
-  if (error instanceof Deno.errors.PermissionDenied) return "EACCES";
-  if (error instanceof Deno.errors.IsADirectory) return "EISDIR";
-  if (error instanceof Deno.errors.NotADirectory) return "ENOTDIR";
-  return "EIO";
-}
-
 /** Deno's host; made only under Deno, whose globals it reads. */
 export const denoHost = (): Host => ({
   name: "deno",
@@ -115,47 +119,42 @@ export const denoHost = (): Host => ({
       : Deno.build.os === "darwin"
       ? DARWIN_SIGNALS
       : nodeModule("node:os").constants.signals,
-  readTextFile(path) {
-    try {
-      return Deno.readTextFileSync(path);
-    } catch (error) {
-      throw Object.assign(error as Error, { code: errnoCode(error) });
-    }
-  },
+  // Deno's file errors carry Node's `code` ("ENOENT", …) already.
+  readTextFile: (path) => Deno.readTextFileSync(path),
   readLatin1(path) {
-    let bytes: Uint8Array;
-    try {
-      bytes = Deno.readFileSync(path);
-    } catch (error) {
-      throw Object.assign(error as Error, { code: errnoCode(error) });
-    }
+    const bytes = Deno.readFileSync(path);
     let text = "";
     for (let i = 0; i < bytes.length; i += 0x8000) {
       text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     }
     return text;
   },
-  readDirNames(path) {
-    try {
-      return [...Deno.readDirSync(path)].map((entry) => entry.name);
-    } catch (error) {
-      throw Object.assign(error as Error, { code: errnoCode(error) });
-    }
-  },
-  timer(ms, callback) {
-    // A timed-out signal's timer keeps Deno alive only while the signal has
-    // listeners: removing ours is the cancel.
-    const signal = AbortSignal.timeout(ms);
-    const listener = () => callback();
-    signal.addEventListener("abort", listener, { once: true });
-    return () => signal.removeEventListener("abort", listener);
-  },
+  readDirNames: (path) => [...Deno.readDirSync(path)].map((e) => e.name),
+  subdirectories: (path) =>
+    [...Deno.readDirSync(path)].filter((e) => e.isDirectory).map((e) => e.name),
+  makeDirectory: (path, mode) => Deno.mkdirSync(path, { mode }),
+  removeDirectory: (path) => Deno.removeSync(path),
+  writeTextFile: (path, text) => Deno.writeTextFileSync(path, text),
+  ownerOf: (path) => Deno.lstatSync(path).uid ?? -1,
+  readLink: (path) => Deno.readLinkSync(path),
+  uid: () => Deno.uid() ?? undefined,
   fileKind(path) {
     try {
       const info = Deno.statSync(path);
       return info.isFile ? "file" : info.isDirectory ? "directory" : "other";
     } catch {
       return null;
+    }
+  },
+  canOpenFiles(count) {
+    const files: Deno.FsFile[] = [];
+    try {
+      for (let i = 0; i < count; i++) files.push(Deno.openSync("/dev/null"));
+      return true;
+    } catch (error) {
+      return !tooManyFiles(error);
+    } finally {
+      for (const file of files) file.close();
     }
   },
   isExecutable(path) {

@@ -10,6 +10,12 @@ import { nodeModule } from "./node_builtins.ts";
 
 const fs = () => nodeModule("node:fs");
 
+/** EMFILE or ENFILE: out of descriptors. */
+export function tooManyFiles(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "EMFILE" || code === "ENFILE";
+}
+
 /** Node's or Bun's host; made only there, whose `process` it reads. */
 export const nodeHost = (): Host => ({
   name: typeof nodeModule("node:process").versions.bun === "string"
@@ -21,6 +27,15 @@ export const nodeHost = (): Host => ({
   readTextFile: (path) => fs().readFileSync(path, "utf8"),
   readLatin1: (path) => fs().readFileSync(path, "latin1"),
   readDirNames: (path) => fs().readdirSync(path),
+  subdirectories: (path) =>
+    fs().readdirSync(path, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory()).map((entry) => entry.name),
+  makeDirectory: (path, mode) => void fs().mkdirSync(path, { mode }),
+  removeDirectory: (path) => fs().rmdirSync(path),
+  writeTextFile: (path, text) => fs().writeFileSync(path, text),
+  ownerOf: (path) => fs().lstatSync(path).uid,
+  readLink: (path) => fs().readlinkSync(path),
+  uid: () => nodeModule("node:process").getuid?.(),
   fileKind(path) {
     try {
       const stat = fs().statSync(path);
@@ -33,9 +48,17 @@ export const nodeHost = (): Host => ({
       return null;
     }
   },
-  timer(ms, callback) {
-    const id = setTimeout(callback, ms);
-    return () => clearTimeout(id);
+  canOpenFiles(count) {
+    const fds: number[] = [];
+    try {
+      const devNull = nodeModule("node:os").devNull;
+      for (let i = 0; i < count; i++) fds.push(fs().openSync(devNull, "r"));
+      return true;
+    } catch (error) {
+      return !tooManyFiles(error);
+    } finally {
+      for (const fd of fds) fs().closeSync(fd);
+    }
   },
   isExecutable(path) {
     try {

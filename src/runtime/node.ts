@@ -8,7 +8,6 @@
 
 import type { ChildProcess, StdioOptions } from "node:child_process";
 import type { Readable } from "node:stream";
-import { canOpenFds } from "../fds.ts";
 import { isSignal } from "../signals.ts";
 import {
   closeSync,
@@ -16,6 +15,7 @@ import {
   nodeProcess as process,
 } from "./node_builtins.ts";
 import { keepChildStatuses } from "./child_reaping.ts";
+import { host } from "./host.ts";
 import { missingProgram } from "./look_path.ts";
 import { openStdioFile } from "./stdio_file.ts";
 import type { ExitStatus, Signal } from "../types.ts";
@@ -93,7 +93,7 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
     // A spawn needs two descriptors per pipe and two for the exec check.
     const pipes = [request.stdin, request.stdout, request.stderr]
       .filter((s) => s === "pipe").length;
-    const room = canOpenFds(2 * pipes + 2);
+    const room = host.canOpenFiles(2 * pipes + 2);
     throw new SpawnFailure(room ? "UNKNOWN" : "EMFILE", undefined);
   }
   return wrap(child, child.pid);

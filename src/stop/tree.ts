@@ -14,7 +14,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "../runtime/host.ts";
 import { carriesToken } from "../contain/token.ts";
 import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";

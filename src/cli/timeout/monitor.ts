@@ -24,11 +24,11 @@
 
 import { CommandNotFoundError, PermissionDeniedError } from "../../errors.ts";
 import { isWindows, os } from "../../os/select.ts";
-import { host, process } from "../../runtime/host.ts";
+import { process } from "../../runtime/host.ts";
 import { signalNumber } from "../../signals.ts";
 import { spawn, type Subprocess } from "../../spawn.ts";
 import type { ExitStatus, Signal } from "../../types.ts";
-import { MAX_TIMER_MS } from "../../validate.ts";
+import { LongTimer } from "../../long_timer.ts";
 import {
   NOT_EXECUTABLE,
   NOT_FOUND,
@@ -71,29 +71,24 @@ const JOB_CONTROL: readonly Signal[] = ["SIGTTIN", "SIGTTOU"];
 
 const KILL = fromName("SIGKILL");
 
-/** The one pending alarm; arming it again replaces it, as `alarm(2)` does.
- * Durations beyond one timer's reach are chained. */
+/** `--tree` without `--kill-after`: no SIGKILL in any lifetime. */
+const FOREVER_GRACE = Number.MAX_SAFE_INTEGER;
+
+/** The one pending alarm; arming it again replaces it, as `alarm(2)` does. */
 class Alarm {
-  #cancel: (() => void) | undefined;
+  #timer: LongTimer | undefined;
 
   constructor(readonly ring: () => void) {}
 
   arm(ms: number): void {
     this.clear();
     if (ms === 0 || ms === FOREVER) return;
-    const deadline = performance.now() + ms;
-    const wait = () => {
-      const left = deadline - performance.now();
-      this.#cancel = left > MAX_TIMER_MS
-        ? host.timer(MAX_TIMER_MS, wait)
-        : host.timer(Math.max(0, left), this.ring);
-    };
-    wait();
+    this.#timer = new LongTimer(this.ring, ms);
   }
 
   clear(): void {
-    this.#cancel?.();
-    this.#cancel = undefined;
+    this.#timer?.clear();
+    this.#timer = undefined;
   }
 }
 
@@ -157,6 +152,9 @@ class Monitor {
     const { cmd, foreground, signal } = this.#req;
     const child = spawn([...cmd], {
       newSession: !foreground && !isWindows,
+      // GNU's reach (a group) needs no containment; --tree reaches the
+      // cgroup where one can be made. Nothing is stopped at our exit.
+      contain: this.#req.tree ? "auto" : "tree",
       cleanup: false,
       killOnParentExit: parentDeathSignal(signal),
     });
@@ -215,7 +213,7 @@ class Monitor {
 
   /** `--tree`: SIGKILL after `--kill-after`, else (practically) never. */
   #treeGrace(): number {
-    return this.#req.killAfter > 0 ? this.#req.killAfter : MAX_TIMER_MS;
+    return this.#req.killAfter > 0 ? this.#req.killAfter : FOREVER_GRACE;
   }
 
   /** Waits for CMD (and, with `--tree`, for the stop of its tree). */

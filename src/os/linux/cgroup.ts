@@ -19,19 +19,14 @@
  * @module
  */
 
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmdirSync,
-  writeFileSync,
-} from "node:fs";
-import { join } from "node:path";
-import process from "node:process";
+import { host } from "../../runtime/host.ts";
 import type { Cgroups, CgroupSupport } from "../types.ts";
 import { procIsOurs } from "./proc_namespace.ts";
+
+/** `dir/name`: paths here are absolute, made of names we read or chose. */
+function join(dir: string, name: string): string {
+  return `${dir}/${name}`;
+}
 
 /** One line of `/proc/self/mountinfo`: the mount point and root of a
  * `cgroup2` mount, or `null`. Fields: `ID PARENT MAJ:MIN ROOT POINT OPTS
@@ -79,12 +74,13 @@ export function cgroupDirectory(
     return null;
   }
   const rest = path.slice(root.length);
-  return rest === "/" || rest === "" ? mount.point : join(mount.point, rest);
+  // `rest` starts with "/" (the path under the mount's root).
+  return rest === "/" || rest === "" ? mount.point : `${mount.point}${rest}`;
 }
 
 function readOrEmpty(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return host.readTextFile(path);
   } catch {
     return "";
   }
@@ -174,7 +170,7 @@ export function createCgroup(parent: string): CgroupSupport {
   while (true) {
     dir = join(parent, `subproc.${ownerStamp()}.${sequence++}`);
     try {
-      mkdirSync(dir, { mode: 0o755 });
+      host.makeDirectory(dir, 0o755);
       break;
     } catch (error) {
       // Left by an earlier process with our PID and start stamp (another
@@ -185,7 +181,7 @@ export function createCgroup(parent: string): CgroupSupport {
       );
     }
   }
-  if (!existsSync(join(dir, "cgroup.kill"))) {
+  if (host.fileKind(join(dir, "cgroup.kill")) === null) {
     removeCgroup(dir);
     return unsupported(
       "this kernel has no cgroup.kill (Linux 5.14 or newer is needed)",
@@ -224,11 +220,11 @@ export function createCgroup(parent: string): CgroupSupport {
 export function spawnInside<T>(dir: string, spawn: () => T): T {
   const home = ownCgroupDirectory();
   if (!home.ok) throw new Error(home.reason);
-  writeFileSync(join(dir, "cgroup.procs"), "0");
+  host.writeTextFile(join(dir, "cgroup.procs"), "0");
   try {
     return spawn();
   } finally {
-    writeFileSync(join(home.parent, "cgroup.procs"), "0");
+    host.writeTextFile(join(home.parent, "cgroup.procs"), "0");
   }
 }
 
@@ -275,7 +271,7 @@ export function killCgroup(dir: string): void {
 
 function writeControl(dir: string, file: string, value: string): void {
   try {
-    writeFileSync(join(dir, file), value);
+    host.writeTextFile(join(dir, file), value);
   } catch (error) {
     // Removed already: it was empty, so there is nothing to freeze or kill.
     if (codeOf(error) !== "ENOENT") throw error;
@@ -295,9 +291,7 @@ export function cgroupMembers(dir: string): number[] {
 
 function subdirectories(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => join(dir, entry.name));
+    return host.subdirectories(dir).map((name) => join(dir, name));
   } catch {
     return [];
   }
@@ -312,7 +306,7 @@ export function removeCgroup(dir: string): boolean {
     if (!removeCgroup(sub)) return false;
   }
   try {
-    rmdirSync(dir);
+    host.removeDirectory(dir);
     return true;
   } catch (error) {
     return codeOf(error) === "ENOENT";
@@ -337,7 +331,7 @@ export function removeIfStale(dir: string): void {
   const match = NAME.exec(dir.slice(dir.lastIndexOf("/") + 1));
   if (match === null || ownerRuns(match[1]!, match[2]!)) return;
   try {
-    if (lstatSync(dir).uid !== process.getuid?.() || isPopulated(dir)) return;
+    if (host.ownerOf(dir) !== host.uid() || isPopulated(dir)) return;
   } catch {
     return;
   }
@@ -348,7 +342,7 @@ export function removeIfStale(dir: string): void {
 export function removeStaleCgroups(parent: string): void {
   let names: string[];
   try {
-    names = readdirSync(parent);
+    names = host.readDirNames(parent);
   } catch {
     return;
   }

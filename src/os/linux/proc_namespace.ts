@@ -7,8 +7,7 @@
  * @module
  */
 
-import { readlinkSync } from "node:fs";
-import process from "node:process";
+import { host, process } from "../../runtime/host.ts";
 
 let ours: boolean | undefined;
 
@@ -17,7 +16,7 @@ let ours: boolean | undefined;
 export function procIsOurs(): boolean {
   if (ours !== undefined) return ours;
   try {
-    ours = readlinkSync("/proc/self") === String(process.pid);
+    ours = host.readLink("/proc/self") === String(process.pid);
   } catch {
     ours = false;
   }
