@@ -634,18 +634,21 @@ const ITEMS: ItemSpec[] = [
     n: 8,
     title: "CLI start-up, whole process",
     text:
-      "Whole processes timed from outside, from start to exit: `subproc run -- true` and `subproc timeout 10 true` on each runtime (Deno: `deno run -A cli.ts`; Node: the npm package's `subproc` command; Bun: `bun cli.ts`), against the same runtime running an empty script, GNU `timeout 10 true`, and `true` alone. The goal is subproc's own share: at most 15 ms over the bare runtime.",
+      "Whole processes timed from outside, from start to exit: `subproc run -- true` and `subproc timeout 10 true` on each runtime (Deno: `deno run -A cli.ts`; Node: the npm package's `subproc` command; Bun: `bun cli.ts`), against the same runtime running an empty script, GNU `timeout 10 true`, and `true` alone. The goal is subproc's own share: at most 15 ms over the bare runtime. `run` puts CMD in a cgroup of its own where one can be made (`--contain auto`, the default); the `--contain tree` row shows what that costs: the first time a process moves itself into a cgroup, the kernel waits for an RCU grace period (about 10 ms), unless the cgroup2 mount has `favordynmods`.",
     rows: [
       ["cli.true", null],
       ["gnu.timeout", "cli.true"],
       ["deno.cli.bare", null],
       ["deno.cli.run", "deno.cli.bare"],
+      ["deno.cli.run.tree", "deno.cli.bare"],
       ["deno.cli.timeout", "deno.cli.bare"],
       ["node.cli.bare", null],
       ["node.cli.run", "node.cli.bare"],
+      ["node.cli.run.tree", "node.cli.bare"],
       ["node.cli.timeout", "node.cli.bare"],
       ["bun.cli.bare", null],
       ["bun.cli.run", "bun.cli.bare"],
+      ["bun.cli.run.tree", "bun.cli.bare"],
       ["bun.cli.timeout", "bun.cli.bare"],
     ],
     extra: [
@@ -766,13 +769,19 @@ const ANALYSIS =
   costs 10–20 ms (Deno's compatibility layer), so the common path uses
   Deno's own API (\`runtime/host.ts\`) and takes Node's built-ins only where
   they are needed (\`process.getBuiltinModule\`); each command is loaded only
-  when it runs; even touching \`setTimeout\`/\`clearTimeout\` loads Deno's
-  Node timers (~4 ms), which \`subproc timeout\` needs and \`run -- true\`
-  avoids. What is left on Deno is \`Deno.Command\` itself (~5 ms of
-  extension scripts) and compiling the TypeScript modules — the Windows
+  when it runs. Touching \`setTimeout\`/\`clearTimeout\` loads Deno's Node
+  timers (~4 ms): \`subproc timeout\` needs its timer (\`LongTimer\`),
+  \`run -- true\` has none; parsing options loads \`node:util\` (~4 ms,
+  for \`parseArgs\`). \`Deno.Command\` itself costs ~5 ms of extension
+  scripts, and compiling the TypeScript modules the rest — the Windows
   implementation alone, loaded on every system, ~4 ms. On Node the
   package's \`subproc\` command is one CommonJS bundle: loaded as the
-  package's ES modules it took ~40 ms more than \`node -e 0\`.
+  package's ES modules it took ~40 ms more than \`node -e 0\`. The largest
+  share of \`run -- true\` is now its cgroup (\`--contain auto\`): the
+  first move of a process into a cgroup waits for an RCU grace period
+  (10–17 ms measured here; the later moves ~0.1 ms), unless the cgroup2
+  mount has \`favordynmods\` (Linux ≥ 6.0); compare the \`--contain tree\`
+  rows.
 - **Fixed while benchmarking**: the Node backend copied \`process.env\` for
   every spawn (~2 %); \`run\` set and cleared a 500 ms drain timer per call
   even when there was nothing left to drain (2–4 % on Deno); a stop polled

@@ -1,8 +1,10 @@
 /**
  * The start-up case: whole processes, from start to exit, timed from here.
- * `subproc run -- true` and `subproc timeout 10 true` on each runtime (Node
- * through the npm package's `subproc` command), against the same runtime
- * running an empty script, GNU `timeout 10 true`, and `true` itself.
+ * `subproc run -- true` (in a cgroup of its own where one can be made, the
+ * default, and with `--contain tree`) and `subproc timeout 10 true` on each
+ * runtime (Node through the npm package's `subproc` command), against the
+ * same runtime running an empty script, GNU `timeout 10 true`, and `true`
+ * itself.
  *
  * @module
  */
@@ -42,7 +44,8 @@ async function version(argv: string[]): Promise<string> {
     .replace(/^v/, "");
 }
 
-/** The three commands of one runtime: bare, `run -- true`, `timeout`. */
+/** The commands of one runtime: bare, `run -- true` (with and without a
+ * cgroup), `timeout`. */
 function runtimeVariants(
   rt: "deno" | "node" | "bun",
   runtime: string,
@@ -56,6 +59,12 @@ function runtimeVariants(
       label: "`subproc run -- true`",
       runtime,
       argv: [...cli, "run", "--", "true"],
+    },
+    {
+      id: `${rt}.cli.run.tree`,
+      label: "`subproc run --contain tree -- true`",
+      runtime,
+      argv: [...cli, "run", "--contain", "tree", "--", "true"],
     },
     {
       id: `${rt}.cli.timeout`,
