@@ -13,6 +13,7 @@
  */
 
 import { describe } from "../describe.ts";
+import { loadNodeUtil } from "../runtime/node_builtins.ts";
 
 /** One option of a command. */
 export interface OptionSpec {
@@ -76,7 +77,7 @@ export async function parseCommandArgs(
   if (head.length === 0) {
     return { values: {}, positionals: [], command, help: false };
   }
-  const { parseArgs } = await import("node:util");
+  const { parseArgs } = await loadNodeUtil();
   const options: Record<
     string,
     { type: "string" | "boolean"; multiple?: boolean }

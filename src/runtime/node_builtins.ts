@@ -19,6 +19,7 @@ type Builtins = {
   "node:path": typeof import("node:path");
   "node:process": typeof import("node:process");
   "node:stream": typeof import("node:stream");
+  "node:util": typeof import("node:util");
 };
 
 interface GetBuiltin {
@@ -34,6 +35,17 @@ export function nodeModule<K extends keyof Builtins>(name: K): Builtins[K] {
     );
   }
   return host.getBuiltinModule(name) as Builtins[K];
+}
+
+/** `node:util`, loaded the cheapest way for the runtime: under Deno a
+ * dynamic `import()` (its `process`, which `getBuiltinModule` needs, is the
+ * costly part), elsewhere `getBuiltinModule` (a dynamic `import()` from
+ * Node's CommonJS bundle starts its ES module loader, about 2 ms). */
+export async function loadNodeUtil(): Promise<typeof import("node:util")> {
+  if ((globalThis as { Deno?: unknown }).Deno !== undefined) {
+    return await import("node:util");
+  }
+  return nodeModule("node:util");
 }
 
 /** `load()`'s function, looked up on each call (the module loads once). */
