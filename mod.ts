@@ -28,6 +28,11 @@
  */
 
 export * from "./src/types.ts";
+export type {
+  ReadyOptions,
+  ReadyResult,
+  ReadyStream,
+} from "./src/ready/types.ts";
 export * from "./src/errors.ts";
 export { run } from "./src/run.ts";
 export { spawn, type Subprocess } from "./src/spawn.ts";

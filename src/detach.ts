@@ -7,6 +7,8 @@
 import { AlreadyRunningError } from "./errors.ts";
 import { Pidfile } from "./pidfile.ts";
 import { withPidfileLock } from "./pidfile_lock.ts";
+import type { ReadyOptions, ReadyResult } from "./ready/types.ts";
+import { withReady } from "./ready/validate.ts";
 import { type ChildProcess, spawnWithPlan } from "./spawn.ts";
 import type { ContainMode, StdioOption, WindowsOptions } from "./types.ts";
 import {
@@ -53,6 +55,12 @@ export interface DetachOptions {
    * `Pidfile`), or a directory where they could replace it, with
    * `UntrustedFileError`. */
   readonly pidfile?: string;
+  /** Resolve only once the program is ready (see {@linkcode ReadyOptions};
+   * a `line` is looked for in the `stdout`/`stderr` files). Not ready in
+   * time, or it ended first: it is stopped with everything it started, its
+   * pidfile removed, and a `NotReadyError` carrying the last lines of its
+   * log thrown. */
+  readonly ready?: ReadyOptions;
   /** Windows-only options. */
   readonly windows?: WindowsOptions;
 }
@@ -74,6 +82,8 @@ export interface DetachedProcess {
    * runs in, `false` when the job forbids it (see
    * `Subprocess.brokeAway`). `undefined` on other systems. */
   readonly brokeAway: boolean | undefined;
+  /** With the `ready` option: when and how it became ready. */
+  readonly ready: ReadyResult | undefined;
 }
 
 const DETACH_KEYS: ReadonlySet<string> = new Set([
@@ -85,6 +95,7 @@ const DETACH_KEYS: ReadonlySet<string> = new Set([
   "stderr",
   "pidfile",
   "contain",
+  "ready",
   "windows",
 ]);
 
@@ -145,6 +156,8 @@ export interface UnitHooks {
   /** Records the started child's unit; if it throws, the child is stopped
    * and the error passed on. */
   record(child: ChildProcess): void;
+  /** Removes the record of a child that was stopped (not ready). */
+  discard(): void;
 }
 
 /** {@linkcode detach}, with `hooks` run under the pidfile's lock. */
@@ -160,7 +173,7 @@ export async function detachUnit(
   const pidfile = opts.pidfile === undefined
     ? undefined
     : new Pidfile(opts.pidfile);
-  const plan = validateSpawnOptions({
+  const spawnPlan = validateSpawnOptions({
     ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     ...(opts.env === undefined ? {} : { env: opts.env }),
     ...(opts.clearEnv === undefined ? {} : { clearEnv: opts.clearEnv }),
@@ -172,6 +185,7 @@ export async function detachUnit(
     newSession: true,
     cleanup: false,
   });
+  const plan = withReady(spawnPlan, opts.ready);
   const start = async () => {
     const running = pidfile?.read() ?? null;
     if (pidfile && running !== null) {
@@ -205,11 +219,19 @@ export async function detachUnit(
   const child = pidfile
     ? await withPidfileLock(pidfile.path, start)
     : await start();
+  // Waited for outside the lock: a start beside it finds the pidfile.
+  const ready = plan.ready && await child.ready.catch((error) => {
+    // Stopped by the watch, with everything it started.
+    if (pidfile?.readRaw() === child.pid) pidfile.remove();
+    hooks?.discard();
+    throw error;
+  });
   return {
     pid: child.pid,
     pgid: child.pid,
     pidfile: pidfile?.path,
     cgroup: child.cgroup,
     brokeAway: child.brokeAway,
+    ready,
   };
 }

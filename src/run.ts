@@ -28,7 +28,8 @@ import {
 } from "./validate.ts";
 
 const RUN_OPTION_KEYS: ReadonlySet<string> = new Set([
-  ...SPAWN_OPTION_KEYS,
+  // run() waits for the end: readiness means nothing to it.
+  ...[...SPAWN_OPTION_KEYS].filter((key) => key !== "ready"),
   "capture",
   "input",
   "check",

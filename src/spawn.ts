@@ -42,6 +42,9 @@ import {
   validateStopOptions,
 } from "./validate.ts";
 import { LongTimer } from "./long_timer.ts";
+import type { ReadyResult } from "./ready/types.ts";
+import { withReady } from "./ready/validate.ts";
+import { ReadyWatch } from "./ready/watch.ts";
 import { settlesWithin } from "./wait.ts";
 
 /**
@@ -65,6 +68,12 @@ export interface Subprocess extends AsyncDisposable {
   readonly stderr: ReadableStream<Uint8Array> | null;
   /** Settles once the child has ended. Never rejects. */
   readonly status: Promise<ExitStatus>;
+  /** With the `ready` option: resolves once every condition held, or
+   * rejects with a `NotReadyError` (the child and everything it started
+   * stopped) when the time is up or the child ends first. Without it:
+   * resolves at once. An unobserved rejection is not reported as
+   * unhandled. */
+  readonly ready: Promise<ReadyResult>;
   /** `true` once the spawn's `timeout` fired and stopped the child. */
   readonly timedOut: boolean;
   /** The absolute path of the child's cgroup directory (Linux, `contain`
@@ -111,6 +120,10 @@ export interface Subprocess extends AsyncDisposable {
   unref(): void;
 }
 
+/** `ready` of a child started without the `ready` option. */
+const NOTHING_TO_WAIT_FOR: Promise<ReadyResult> = Promise.resolve({
+  elapsedMs: 0,
+});
 const STOP_KEYS: ReadonlySet<string> = new Set(["signal", "grace", "scope"]);
 const WAIT_KEYS: ReadonlySet<string> = new Set(["timeout"]);
 const encoder = new TextEncoder();
@@ -128,6 +141,7 @@ export class ChildProcess implements Subprocess, ChildTarget {
   readonly stdout: ReadableStream<Uint8Array> | null;
   readonly stderr: ReadableStream<Uint8Array> | null;
   readonly status: Promise<ExitStatus>;
+  readonly ready: Promise<ReadyResult>;
   readonly brokeAway: boolean | undefined;
   readonly cgroup: string | null;
   readonly token: string | undefined;
@@ -149,6 +163,7 @@ export class ChildProcess implements Subprocess, ChildTarget {
     handle: ChildHandle,
     plan: SpawnPlan,
     containment: Containment,
+    watch?: ReadyWatch,
   ) {
     this.cmd = cmd;
     this.#handle = handle;
@@ -159,8 +174,9 @@ export class ChildProcess implements Subprocess, ChildTarget {
     this.token = containment.token;
     this.brokeAway = handle.brokeAway;
     this.stdin = handle.stdin;
-    this.stdout = handle.stdout;
-    this.stderr = handle.stderr;
+    const streams = watch?.tap(handle) ?? handle;
+    this.stdout = streams.stdout;
+    this.stderr = streams.stderr;
     this.status = handle.status.then((status) => {
       this.#result = status;
       this.#release();
@@ -168,6 +184,8 @@ export class ChildProcess implements Subprocess, ChildTarget {
     });
     rememberChild(this);
     this.#arm();
+    this.ready = watch?.wait(this) ?? NOTHING_TO_WAIT_FOR;
+    this.ready.catch(() => {});
   }
 
   #arm(): void {
@@ -490,13 +508,14 @@ export function spawnWithPlan(
     clearEnv: plan.clearEnv,
   });
   try {
+    const watch = plan.ready && new ReadyWatch(plan.ready, plan);
     const line = commandLine(cmd, plan);
     const start = () => startProcess(cmd, line, plan, containment);
     const cgroup = containment.cgroup;
     const handle = cgroup === null
       ? start()
       : os.cgroups!.spawnInside(cgroup, start);
-    return new ChildProcess(cmd, handle, plan, containment);
+    return new ChildProcess(cmd, handle, plan, containment, watch);
   } catch (error) {
     // Nothing started: nothing may be left behind.
     if (containment.cgroup !== null) releaseCgroup(containment.cgroup);
@@ -569,5 +588,6 @@ function startProcess(
 export function spawn(cmd: string[], options?: SpawnOptions): Subprocess {
   const args = validateCmd(cmd);
   validateOptionsObject("spawn", options, SPAWN_OPTION_KEYS);
-  return spawnWithPlan(args, validateSpawnOptions(options ?? {}));
+  const plan = validateSpawnOptions(options ?? {});
+  return spawnWithPlan(args, withReady(plan, options?.ready));
 }

@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { ReadyOptions } from "./ready/types.ts";
+
 /** A POSIX signal name. On Windows only `SIGTERM`, `SIGKILL`, `SIGINT` and
  * `SIGBREAK` mean something; see the README's Windows table. */
 export type Signal =
@@ -173,6 +175,10 @@ export interface SpawnOptions {
   readonly maxBuffer?: number;
   /** Windows-only options. */
   readonly windows?: WindowsOptions;
+  /** Wait for the child to be ready (a line of output, a port, a URL, a
+   * file, a check): `spawn()` returns at once and `Subprocess.ready`
+   * settles. See {@linkcode ReadyOptions}. */
+  readonly ready?: ReadyOptions;
 }
 
 /** How far `stop()` and `killTree()` reach.
@@ -223,8 +229,9 @@ export interface SubprocessOutput extends ExitStatus {
  */
 export type Capture = boolean | "text" | "bytes";
 
-/** Options of {@linkcode run}: every {@linkcode SpawnOptions} field, plus: */
-export interface RunOptions extends SpawnOptions {
+/** Options of {@linkcode run}: every {@linkcode SpawnOptions} field but
+ * `ready` (`run()` waits for the end), plus: */
+export interface RunOptions extends Omit<SpawnOptions, "ready"> {
   /** Capture stdout and stderr (piping them unless `stdout`/`stderr` say
    * otherwise).
    * @default {false} */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ReadyPlan } from "./ready/validate.ts";
 import { dirname, statSync } from "./runtime/node_builtins.ts";
 import type { ResolvedStdio } from "./runtime/types.ts";
 import { describe } from "./describe.ts";
@@ -143,6 +144,7 @@ export const SPAWN_OPTION_KEYS: ReadonlySet<string> = new Set([
   "drainTimeout",
   "maxBuffer",
   "windows",
+  "ready",
 ]);
 
 /** Spawn options after validation, with defaults filled in. */
@@ -169,6 +171,8 @@ export interface SpawnPlan {
   /** Set by `detach()`: the child must outlive us (Windows: a console of
    * its own, breakaway when allowed). */
   readonly detached?: boolean;
+  /** Set by `spawn()` and `detach()` (`../ready/validate.ts`). */
+  readonly ready?: ReadyPlan;
 }
 
 /** `killOnParentExit`: `true` is SIGKILL, a signal name that signal. */

@@ -22,6 +22,7 @@ const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map([
   ["stop", async () => (await import("./stop.ts")).stopCommand],
   ["status", async () => (await import("./status.ts")).statusCommand],
   ["tree", async () => (await import("./tree.ts")).treeCommand],
+  ["wait", async () => (await import("./wait.ts")).waitCommand],
 ]);
 
 async function overview(): Promise<string> {

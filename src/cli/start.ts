@@ -12,8 +12,10 @@ import { describe } from "../describe.ts";
 import {
   AlreadyRunningError,
   CommandNotFoundError,
+  NotReadyError,
   PermissionDeniedError,
 } from "../errors.ts";
+import { notReadyReason } from "../ready/message.ts";
 import {
   flag,
   type ParsedArgs,
@@ -26,7 +28,12 @@ import type { Command } from "./command.ts";
 import { FAILED, NOT_EXECUTABLE, NOT_FOUND, USAGE } from "./exit_codes.ts";
 import { printError, printLine } from "./io.ts";
 import { containOption } from "./options.ts";
-import { readUnitRecord, writeUnitRecord } from "./unit_record.ts";
+import { readyOptions, readySpecs } from "./ready_args.ts";
+import {
+  readUnitRecord,
+  removeUnitRecord,
+  writeUnitRecord,
+} from "./unit_record.ts";
 
 /** A path option made absolute; its directory must exist. */
 function pathInExistingDir(value: string, option: string): string {
@@ -73,12 +80,25 @@ function logOptions(log: string | undefined, append: boolean): DetachOptions {
   return { stdout: stream, stderr: stream };
 }
 
+/** `--ready-*`: a line needs the log to be looked for in. */
+function readyOption(parsed: ParsedArgs): DetachOptions {
+  const ready = readyOptions(parsed, "ready-");
+  if (ready === undefined) return {};
+  if (ready.line !== undefined && stringOption(parsed, "log") === undefined) {
+    throw new UsageError(
+      "option --ready-line needs --log F: the line is looked for in the log",
+    );
+  }
+  return { ready };
+}
+
 function options(parsed: ParsedArgs): DetachOptions & { pidfile: string } {
   const pidfile = stringOption(parsed, "pidfile");
   if (pidfile === undefined) throw new UsageError("missing --pidfile F");
   const env = envOptions(stringOptions(parsed, "env"));
   const cwd = stringOption(parsed, "cwd");
   return {
+    ...readyOption(parsed),
     pidfile: pathInExistingDir(pidfile, "--pidfile"),
     ...logOptions(stringOption(parsed, "log"), flag(parsed, "append")),
     ...(cwd === undefined ? {} : { cwd }),
@@ -106,10 +126,32 @@ function unitHooks(pidfile: string, cmd: readonly string[]): UnitHooks {
       );
     },
     record: (child) => writeUnitRecord(pidfile, child),
+    discard: () => removeUnitRecord(pidfile),
   };
 }
 
-function failure(error: unknown): number {
+/** One line saying why, then the last lines of the log as they are. */
+function notReady(error: NotReadyError, log: string | undefined): number {
+  const why = notReadyReason(error.reason, error.timeout, error.status);
+  const waiting = error.unmet.length === 0
+    ? ""
+    : ` (waiting for ${error.unmet.join(" and ")})`;
+  const stopped = error.reason === "timeout"
+    ? `; process ${error.pid} and everything it started were stopped`
+    : "";
+  const lines = error.lastLines;
+  const tail = lines.length === 0 || log === undefined
+    ? ""
+    : `; the last ${lines.length} line(s) of ${log}:`;
+  printError(
+    `subproc start: ${why}${waiting}${stopped}; the pidfile was removed${tail}`,
+  );
+  for (const line of lines) printError(line);
+  return FAILED;
+}
+
+function failure(error: unknown, log: string | undefined): number {
+  if (error instanceof NotReadyError) return notReady(error, log);
   const message = (error as Error).message;
   printError(`subproc start: ${message}`);
   if (error instanceof AlreadyRunningError) return FAILED;
@@ -131,7 +173,10 @@ async function execute(parsed: ParsedArgs): Promise<number> {
     printLine(String(daemon.pid));
     return 0;
   } catch (error) {
-    return failure(error);
+    const log = opts.stdout === undefined || opts.stdout === "null"
+      ? undefined
+      : opts.stdout.file;
+    return failure(error, log);
   }
 }
 
@@ -139,7 +184,7 @@ async function execute(parsed: ParsedArgs): Promise<number> {
 export const startCommand: Command = {
   name: "start",
   synopsis:
-    "subproc start --pidfile F [--log F] [--append] [--cwd D] [--env K=V]... [--contain M] -- CMD [ARG]...",
+    "subproc start --pidfile F [--log F] [--append] [--cwd D] [--env K=V]... [--contain M] [--ready-line RE | --ready-port N [--ready-host H] | --ready-url URL | --ready-file P]... [--ready-timeout D] -- CMD [ARG]...",
   help:
     `Starts CMD detached (new session, no terminal, stdin from /dev/null), writes
 its PID to the pidfile, prints the PID and returns at once. CMD survives
@@ -147,6 +192,12 @@ subproc, its terminal closing and SIGHUP. CMD and everything it starts are a
 unit (a cgroup of its own, where one can be made): a daemon that forks and
 lets its first process exit is still found by "status" and ended by "stop",
 through a record beside the pidfile (F.unit).
+
+With a --ready-* condition, start returns only once CMD is ready (every
+condition given holds). Not ready within --ready-timeout, or CMD ended
+first: CMD and everything it started are stopped, the pidfile and its
+record removed, and start exits 1 with one line saying why and the last
+10 lines of the log.
 
 Options:
   --pidfile F   write CMD's PID to F (required, mode 0644); F must not name
@@ -162,15 +213,25 @@ Options:
                 where none can be made), tree (its group, parent links and
                 a token in the environment; a daemon that clears its
                 environment escapes)
+  --ready-line RE   ready once a line of the log matches the regular
+                    expression RE (needs --log; JavaScript syntax)
+  --ready-port N    ready once TCP port N accepts a connection
+  --ready-host H    the host --ready-port is tried on (default: 127.0.0.1)
+  --ready-url URL   ready once an http(s) GET of URL answers 2xx or 3xx
+                    (redirects not followed, certificates not checked)
+  --ready-file P    ready once the path P exists
+  --ready-timeout D give up after D (default: 30s; 0: no limit)
+  --ready-interval D  try port, URL and file, and read the log, every D
+                    (default: 100ms)
   -h, --help    show this help
 
 Relative paths (--pidfile, --log) are taken from subproc's directory, not
 from --cwd.
 
 Exit status:
-  0     started; its PID is printed
+  0     started (and ready); its PID is printed
   1     already running (the pidfile names a live process, or its unit still
-        runs), the pidfile was refused, or could not start
+        runs), the pidfile was refused, could not start, or not ready
   2     bad arguments
   126   CMD was found but could not be executed
   127   CMD was not found
@@ -182,6 +243,7 @@ Exit status:
     cwd: { type: "string" },
     env: { type: "string", multiple: true },
     contain: { type: "string" },
+    ...readySpecs("ready-"),
   },
   usageExitCode: USAGE,
   failureExitCode: FAILED,
