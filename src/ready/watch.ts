@@ -29,9 +29,6 @@ import { type ReadyPlan, watchable } from "./validate.ts";
 
 /** How many lines of the child's output a `NotReadyError` carries. */
 export const LAST_LINES = 10;
-/** After the child ended: how long its pipes may take to reach their end
- * (a descendant that still holds one must not hold us). */
-const EXIT_DRAIN_MS = 100;
 
 /** What the watch needs of the child. */
 export interface ReadyTarget {
@@ -60,15 +57,19 @@ interface OutputFile {
   readonly watched: boolean;
 }
 
-type StdioPair = {
+/** What the watch needs of the spawn's options. */
+interface SpawnSide {
   readonly stdout: ResolvedStdio;
   readonly stderr: ResolvedStdio;
-};
+  /** After the child ended: how long its pipes may take to reach their
+   * end (a descendant that still holds one must not hold us). */
+  readonly drainTimeout: number;
+}
 
 /** One child's readiness, from before it starts until it is ready. */
 export class ReadyWatch {
   readonly #plan: ReadyPlan;
-  readonly #stdio: StdioPair;
+  readonly #stdio: SpawnSide;
   readonly #started = performance.now();
   readonly #files: readonly OutputFile[];
   readonly #line: LineCondition | undefined;
@@ -77,7 +78,7 @@ export class ReadyWatch {
 
   /** Made just before the child starts: an `append` file's end is where
    * its output will begin. */
-  constructor(plan: ReadyPlan, stdio: StdioPair) {
+  constructor(plan: ReadyPlan, stdio: SpawnSide) {
     this.#plan = plan;
     this.#stdio = stdio;
     this.#files = outputFiles(stdio, (name) => this.#reads(name));
@@ -183,7 +184,7 @@ export class ReadyWatch {
   /** What the child wrote before it ended is read before giving up. */
   async #settle(followers: readonly FileFollower[]): Promise<void> {
     const ends = Promise.all(this.#taps.map((tap) => tap.ended));
-    await settlesWithin(ends, EXIT_DRAIN_MS);
+    await settlesWithin(ends, this.#stdio.drainTimeout);
     for (const follower of followers) follower.readNow();
   }
 
@@ -240,7 +241,7 @@ export class ReadyWatch {
 /** The child's output files, each once (stdout and stderr may share one),
  * with the size an `append` file has before the child starts. */
 function outputFiles(
-  stdio: StdioPair,
+  stdio: SpawnSide,
   reads: (name: "stdout" | "stderr") => boolean,
 ): OutputFile[] {
   const files = new Map<string, OutputFile>();
