@@ -7,7 +7,7 @@
  *   deno task bench --quick         # CI: a few seconds, report in $TMPDIR
  *
  * Options: `--quick`; `--only=spawn,tree` (cases: spawn session detach tree
- * capture timeout memory startup); `--no-peers` (Deno alone); `--out=FILE`;
+ * capture timeout memory startup ready); `--no-peers` (Deno alone); `--out=FILE`;
  * `--readme=FILE` (also write the README section); `--json=FILE` (save the
  * raw samples and the run's machine, versions and notes); `--from-json=FILE`
  * (measure nothing: render a saved run again).

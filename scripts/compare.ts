@@ -41,6 +41,7 @@ const JS_CASES: readonly CaseName[] = [
   "tree",
   "capture",
   "timeout",
+  "ready",
 ];
 const PYTHON_CASES: readonly CaseName[] = [
   "spawn",

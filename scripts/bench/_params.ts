@@ -22,6 +22,7 @@ export const CASES = [
   "timeout",
   "memory",
   "startup",
+  "ready",
 ] as const;
 export type CaseName = typeof CASES[number];
 
@@ -84,6 +85,7 @@ export function params(quick: boolean): Record<CaseName, unknown> {
         block: 1,
         warmup: 1,
       },
+      ready: { lineReps: 5, portReps: 3, warmup: 1, interval: 100 },
     }
     : {
       spawn: FAST_FULL,
@@ -118,5 +120,7 @@ export function params(quick: boolean): Record<CaseName, unknown> {
         block: 5,
         warmup: 5,
       },
+      // A port sample takes about 1.5 intervals: 100 of them, 15 s.
+      ready: { lineReps: 300, portReps: 100, warmup: 10, interval: 100 },
     };
 }

@@ -131,6 +131,8 @@ export const ROWS = {
   memory: "parent RSS with 500 live children, vs raw",
   startup:
     "CLI start-up, whole process: `subproc run -- true` over the bare runtime",
+  readyLine: "`ready: {line}` on a pipe: from the write to `ready`",
+  readyPort: "`ready: {port}` (interval 100 ms): from `listen()` to `ready`",
 } as const;
 
 type GoalBase = Omit<GoalResult, "value" | "short" | "met" | "borderline">;
@@ -400,7 +402,54 @@ export function goals(data: Data): GoalResult[] {
       15,
     ));
   }
+  for (const [rt, name] of RUNTIMES) {
+    g.push(latencyGoal(data.get(`${rt}.ready.line`), {
+      item: 9,
+      row: ROWS.readyLine,
+      rt: name,
+      what: `${name}: \`ready: {line}\` on a pipe, write → \`ready\``,
+      goal: "median ≤ 5 ms",
+    }, 5));
+  }
+  for (const [rt, name] of RUNTIMES) {
+    const s = data.get(`${rt}.ready.port`);
+    const interval = (s?.meta?.interval as number | undefined) ?? 100;
+    g.push(latencyGoal(s, {
+      item: 10,
+      row: ROWS.readyPort,
+      rt: name,
+      what: `${name}: \`ready: {port}\`, \`listen()\` → \`ready\``,
+      goal: `median ≤ interval (${interval} ms)`,
+    }, interval));
+  }
   return g;
+}
+
+/** A goal on a series' median: at most `limit` ms. */
+function latencyGoal(
+  s: Series | undefined,
+  base: Omit<GoalResult, "value" | "short" | "met" | "borderline">,
+  limit: number,
+): GoalResult {
+  if (!s) {
+    return {
+      ...base,
+      value: "not measured",
+      short: "–",
+      met: null,
+      borderline: false,
+    };
+  }
+  const sum = summarize(s.samples);
+  return {
+    ...base,
+    value: `median ${fmtMs(sum.median)} ms, p90 ${fmtMs(sum.p90)} ms, max ${
+      fmtMs(sum.max)
+    } ms`,
+    short: `${fmtMs(sum.median)} ms`,
+    met: sum.median <= limit,
+    borderline: false,
+  };
 }
 
 function verdict(goal: GoalResult): string {
@@ -655,6 +704,32 @@ const ITEMS: ItemSpec[] = [
       { header: "over the bare runtime", cell: overBareCell },
       { header: "vs GNU timeout", cell: vsGnuCell },
     ],
+  },
+  {
+    n: 9,
+    title: "Readiness: a line on a pipe",
+    text:
+      'Each sample starts `sh -c "echo waiting; read x; echo ready; exec sleep 30"` with stdin and stdout piped, reads `waiting`, then writes a line to its stdin and times until `ready` is known: by hand (reading stdout until `ready`), or through `ready: {line: "ready"}` until `child.ready` resolves. Both include the shell\'s own read and write, so the time is an upper bound on the latency from the child\'s write to `ready`; the difference between the rows is what the line watcher adds (the tee that keeps what it read for `child.stdout`, line splitting, the match).',
+    rows: [
+      ["deno.raw.line", null],
+      ["deno.ready.line", "deno.raw.line"],
+      ["node.raw.line", null],
+      ["node.ready.line", "node.raw.line"],
+      ["bun.raw.line", null],
+      ["bun.ready.line", "bun.raw.line"],
+    ],
+  },
+  {
+    n: 10,
+    title: "Readiness: a port",
+    text:
+      "A child (`sleep`) is started with `ready: {port, interval: 100}`; after a random 50–150 ms (a random point of the poll cycle) the benchmark itself starts listening on the port, and times until `child.ready` resolves. A try is a TCP connect; tries are `interval` apart, so the latency is at most about one interval, half of one on average.",
+    rows: [
+      ["deno.ready.port", null],
+      ["node.ready.port", null],
+      ["bun.ready.port", null],
+    ],
+    ratio: "none",
   },
 ];
 

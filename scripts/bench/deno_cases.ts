@@ -598,6 +598,152 @@ async function memoryCase(p: MemoryParams): Promise<CaseOutput> {
   }
 }
 
+/** Parameters of the readiness case. */
+interface ReadyParams {
+  /** Samples of each line variant (each starts a fresh `sh`). */
+  lineReps: number;
+  /** Samples of the port latency (each takes about `interval`). */
+  portReps: number;
+  /** Unrecorded samples of each first. */
+  warmup: number;
+  /** `ready.interval` of the port case. */
+  interval: number;
+}
+
+/** Writes "waiting", then "ready" once a line comes in on stdin. */
+const ECHO_READY = [
+  "sh",
+  "-c",
+  "echo waiting; read x; echo ready; exec sleep 30",
+];
+const NEWLINE = new TextEncoder().encode("\n");
+
+/** Reads `reader` until what was read contains `text`. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  text: string,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let seen = "";
+  while (!seen.includes(text)) {
+    const { done, value } = await reader.read();
+    if (done) {
+      throw new Error(`the stream ended before ${JSON.stringify(text)}`);
+    }
+    seen += decoder.decode(value, { stream: true });
+  }
+}
+
+/** The line round trip by hand: write a line to the child's stdin, read its
+ * stdout until "ready". */
+async function rawLineRoundTrip(): Promise<number> {
+  const child = new Deno.Command(ECHO_READY[0]!, {
+    args: ECHO_READY.slice(1),
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  await readUntil(reader, "waiting\n");
+  const writer = child.stdin.getWriter();
+  const start = performance.now();
+  await writer.write(NEWLINE);
+  await readUntil(reader, "ready\n");
+  const ms = performance.now() - start;
+  child.kill("SIGKILL");
+  await child.status;
+  await reader.cancel();
+  await writer.close().catch(() => {});
+  return ms;
+}
+
+/** The same round trip through `ready: { line }`: from the write until
+ * `child.ready` resolves. */
+async function readyLineRoundTrip(): Promise<number> {
+  const child = spawn(ECHO_READY, {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "null",
+    ready: { line: "ready" },
+  });
+  const reader = child.stdout!.getReader();
+  await readUntil(reader, "waiting\n");
+  reader.releaseLock();
+  const writer = child.stdin!.getWriter();
+  const start = performance.now();
+  await writer.write(NEWLINE);
+  await child.ready;
+  const ms = performance.now() - start;
+  writer.releaseLock();
+  await child[Symbol.asyncDispose]();
+  return ms;
+}
+
+/** A port nothing listens on (the kernel's pick, released). */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** From the moment `port` accepts (we listen on it, at a random point of
+ * the poll cycle) until `ready: { port }` of a child resolves. */
+async function readyPortLatency(interval: number): Promise<number> {
+  const port = freePort();
+  const child = spawn(["sleep", "30"], { ready: { port, interval } });
+  await sleep(interval / 2 + Math.random() * interval);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
+  const start = performance.now();
+  await child.ready;
+  const ms = performance.now() - start;
+  listener.close();
+  await child.stop();
+  return ms;
+}
+
+/** 8. Readiness latency. */
+async function readyCase(p: ReadyParams): Promise<CaseOutput> {
+  const line: Record<string, number[]> = { raw: [], ready: [] };
+  const variants: Record<string, () => Promise<number>> = {
+    raw: rawLineRoundTrip,
+    ready: readyLineRoundTrip,
+  };
+  for (let i = -p.warmup; i < p.lineReps; i++) {
+    for (const name of shuffled(Object.keys(variants))) {
+      const ms = await variants[name]!();
+      if (i >= 0) line[name]!.push(ms);
+    }
+  }
+  const port: number[] = [];
+  for (let i = 0; i < p.portReps; i++) {
+    port.push(await readyPortLatency(p.interval));
+  }
+  return {
+    case: "ready",
+    runtime: RUNTIME,
+    series: [
+      series(
+        "deno.raw.line",
+        "by hand: write a line to `sh`'s stdin, read its stdout until `ready`",
+        line.raw!,
+      ),
+      series(
+        "deno.ready.line",
+        '`spawn(cmd, {stdout: "pipe", ready: {line}})`: from the write until `child.ready` resolves',
+        line.ready!,
+      ),
+      series(
+        "deno.ready.port",
+        `\`ready: {port, interval: ${p.interval}}\`: from \`listen()\` until \`child.ready\` resolves`,
+        port,
+        { interval: p.interval },
+      ),
+    ],
+    notes: [],
+  };
+}
+
 if (import.meta.main) {
   const [name, json] = Deno.args;
   const params = JSON.parse(json ?? "{}");
@@ -610,6 +756,7 @@ if (import.meta.main) {
     timeout: timeoutCase,
     memory: memoryCase,
     startup: startupCase,
+    ready: readyCase,
   };
   const fn = cases[name ?? ""];
   if (!fn) {

@@ -19,6 +19,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -646,6 +647,137 @@ async function timeoutCase(p) {
   return out;
 }
 
+/** Writes "waiting", then "ready" once a line comes in on stdin. */
+const ECHO_READY = [
+  "sh",
+  "-c",
+  "echo waiting; read x; echo ready; exec sleep 30",
+];
+
+/** The line round trip by hand: write a line to `sh`'s stdin, wait for
+ * "ready" in its `data` events. */
+function rawLineRoundTrip() {
+  return new Promise((resolve, reject) => {
+    const [file, ...args] = ECHO_READY;
+    const child = nodeSpawn(file, args, { stdio: ["pipe", "pipe", "ignore"] });
+    let seen = "";
+    let start = 0;
+    child.once("error", reject);
+    child.stdout.setEncoding("utf8").on("data", (text) => {
+      seen += text;
+      if (start === 0 && seen.includes("waiting\n")) {
+        start = performance.now();
+        child.stdin.write("\n");
+      } else if (start !== 0 && seen.includes("ready\n")) {
+        const ms = performance.now() - start;
+        start = -1;
+        child.once("close", () => resolve(ms));
+        child.kill("SIGKILL");
+      }
+    });
+  });
+}
+
+/** Reads `reader` until what was read contains `text`. */
+async function readUntil(reader, text) {
+  const decoder = new TextDecoder();
+  let seen = "";
+  while (!seen.includes(text)) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`the stream ended before ${text}`);
+    seen += decoder.decode(value, { stream: true });
+  }
+}
+
+/** The same round trip through `ready: { line }`: from the write until
+ * `child.ready` resolves. */
+async function readyLineRoundTrip() {
+  const child = subproc.spawn(ECHO_READY, {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "null",
+    ready: { line: "ready" },
+  });
+  const reader = child.stdout.getReader();
+  await readUntil(reader, "waiting\n");
+  reader.releaseLock();
+  const writer = child.stdin.getWriter();
+  const start = performance.now();
+  await writer.write(new TextEncoder().encode("\n"));
+  await child.ready;
+  const ms = performance.now() - start;
+  writer.releaseLock();
+  await child[Symbol.asyncDispose]();
+  return ms;
+}
+
+/** A port nothing listens on (the kernel's pick, released). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** From the moment `port` accepts (we listen on it, at a random point of
+ * the poll cycle) until `ready: { port }` of a child resolves. */
+async function readyPortLatency(interval) {
+  const port = await freePort();
+  const child = subproc.spawn(["sleep", "30"], { ready: { port, interval } });
+  await sleep(interval / 2 + Math.random() * interval);
+  const server = createServer((socket) => socket.destroy());
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const start = performance.now();
+  await child.ready;
+  const ms = performance.now() - start;
+  await new Promise((resolve) => server.close(resolve));
+  await child.stop();
+  return ms;
+}
+
+/** 8. Readiness latency. */
+async function readyCase(p) {
+  const line = { raw: [], ready: [] };
+  const variants = { raw: rawLineRoundTrip };
+  if (subproc) variants.ready = readyLineRoundTrip;
+  for (let i = -p.warmup; i < p.lineReps; i++) {
+    for (const name of shuffled(Object.keys(variants))) {
+      const ms = await variants[name]();
+      if (i >= 0) line[name].push(ms);
+    }
+  }
+  const out = [
+    series(
+      "raw.line",
+      "by hand: write a line to `sh`'s stdin, wait for `ready` in its `data` events",
+      line.raw,
+    ),
+  ];
+  if (!subproc) return out;
+  const port = [];
+  for (let i = 0; i < p.portReps; i++) {
+    port.push(await readyPortLatency(p.interval));
+  }
+  out.push(
+    series(
+      "ready.line",
+      'subproc `spawn(cmd, {stdout: "pipe", ready: {line}})`: from the write until `child.ready` resolves',
+      line.ready,
+    ),
+    series(
+      "ready.port",
+      `subproc \`ready: {port, interval: ${p.interval}}\`: from \`listen()\` until \`child.ready\` resolves`,
+      port,
+      { interval: p.interval },
+    ),
+  );
+  return out;
+}
+
 const cases = {
   spawn: spawnCase,
   session: sessionCase,
@@ -653,6 +785,7 @@ const cases = {
   tree: treeCase,
   capture: captureCase,
   timeout: timeoutCase,
+  ready: readyCase,
 };
 
 const [name, json] = process.argv.slice(2);
