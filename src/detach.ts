@@ -120,13 +120,16 @@ function detachedStdio(option: string, value: unknown): StdioOption {
  *
  * @param cmd The program and its arguments (never through a shell).
  * @param options See {@linkcode DetachOptions}.
- * @returns The program's PID and group, and the pidfile written.
+ * @returns The program's PID and group, the pidfile written, and (with
+ * `ready`) when it became ready.
  * @throws {TypeError} An argument has the wrong type.
  * @throws {RangeError} An argument is out of range.
  * @throws {AlreadyRunningError} `pidfile` names a running process.
  * @throws {UntrustedFileError} Someone else could have written `pidfile` or
  * its lock, or could replace them in their directory: nothing started.
  * @throws {CommandNotFoundError} The program was not found.
+ * @throws {NotReadyError} With `ready`: not ready in time, or it ended
+ * first; it was stopped with everything it started, no pidfile left.
  *
  * @example Start a daemon with a pidfile and a log
  * ```ts
@@ -137,6 +140,18 @@ function detachedStdio(option: string, value: unknown): StdioOption {
  *   stdout: { file: `${dir}/sleep.log`, append: true },
  * });
  * console.log(daemon.pid > 0); // true
+ * await killTree(daemon.pid);
+ * ```
+ *
+ * @example Resolve once the daemon says it is ready
+ * ```ts
+ * import { detach, killTree } from "@subproc/subproc";
+ * const log = `${Deno.makeTempDirSync()}/server.log`;
+ * const daemon = await detach(
+ *   ["sh", "-c", "sleep 0.2; echo ready; exec sleep 30"],
+ *   { stdout: { file: log }, ready: { line: "ready", timeout: 10_000 } },
+ * );
+ * console.log(daemon.ready?.elapsedMs); // about 200
  * await killTree(daemon.pid);
  * ```
  */

@@ -584,6 +584,17 @@ function startProcess(
  * const status = await child.stop({ grace: 1000 });
  * console.log(status.signal); // "SIGTERM"
  * ```
+ *
+ * @example Wait until a server is ready
+ * ```ts
+ * import { spawn } from "@subproc/subproc";
+ * await using server = spawn(
+ *   ["sh", "-c", "echo starting; sleep 0.2; echo 'listening on 8080'; sleep 30"],
+ *   { stdout: "pipe", ready: { line: /listening on (\d+)/, timeout: 10_000 } },
+ * );
+ * const { match } = await server.ready; // NotReadyError if not in 10 s
+ * console.log(match?.[1]); // "8080"
+ * ```
  */
 export function spawn(cmd: string[], options?: SpawnOptions): Subprocess {
   const args = validateCmd(cmd);
