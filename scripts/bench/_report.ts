@@ -137,6 +137,7 @@ export const ROWS = {
 
 type GoalBase = Omit<GoalResult, "value" | "short" | "met" | "borderline">;
 
+/** A goal this run did not measure. */
 function notMeasured(base: GoalBase): GoalResult {
   return {
     ...base,
@@ -352,13 +353,7 @@ export function goals(data: Data): GoalResult[] {
       goal: "median and p90 within 300 ± 20 ms",
     };
     if (!s) {
-      g.push({
-        ...base,
-        value: "not measured",
-        short: "–",
-        met: null,
-        borderline: false,
-      });
+      g.push(notMeasured(base));
       continue;
     }
     const sum = summarize(s.samples);
@@ -428,18 +423,10 @@ export function goals(data: Data): GoalResult[] {
 /** A goal on a series' median: at most `limit` ms. */
 function latencyGoal(
   s: Series | undefined,
-  base: Omit<GoalResult, "value" | "short" | "met" | "borderline">,
+  base: GoalBase,
   limit: number,
 ): GoalResult {
-  if (!s) {
-    return {
-      ...base,
-      value: "not measured",
-      short: "–",
-      met: null,
-      borderline: false,
-    };
-  }
+  if (!s) return notMeasured(base);
   const sum = summarize(s.samples);
   return {
     ...base,

@@ -5,11 +5,11 @@
  */
 
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import process from "node:process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { NotReadyError, spawn } from "../../mod.ts";
+import { freePort, readAll } from "../_ready.ts";
 import {
   alive,
   DEATH_MS,
@@ -20,25 +20,6 @@ import {
 
 /** `deno eval CODE` with this Deno. */
 const denoEval = (code: string) => [process.execPath, "eval", code];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
-  let text = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) text += decoder.decode(chunk);
-  return text;
-}
 
 test(
   "ready: a line on a pipe; the lines around it stay readable",
