@@ -184,8 +184,11 @@ export class ChildProcess implements Subprocess, ChildTarget {
     });
     rememberChild(this);
     this.#arm();
-    this.ready = watch?.wait(this) ?? NOTHING_TO_WAIT_FOR;
-    this.ready.catch(() => {});
+    if (watch === undefined) this.ready = NOTHING_TO_WAIT_FOR;
+    else {
+      this.ready = watch.wait(this);
+      this.ready.catch(() => {}); // not an unhandled rejection if unobserved
+    }
   }
 
   #arm(): void {

@@ -75,6 +75,21 @@ procTest(
 );
 
 procTest(
+  "ready: a RegExp with the y flag matches at each line's start; the caller's RegExp is left alone",
+  async () => {
+    const sticky = /ready/y;
+    sticky.lastIndex = 3;
+    const child = spawn(
+      sh("echo 'not ready yet'; sleep 0.1; echo 'ready now'; exec sleep 30"),
+      { stdout: "pipe", ready: { line: sticky } },
+    );
+    assert.equal((await child.ready).line, "ready now");
+    assert.equal(sticky.lastIndex, 3);
+    await child.stop();
+  },
+);
+
+procTest(
   "ready: stream picks stdout or stderr; both by default",
   async () => {
     const script = "echo 'ready out'; echo 'ready err' >&2; exec sleep 30";

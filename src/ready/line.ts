@@ -22,7 +22,8 @@ export class LineCondition implements Condition<LineFound> {
   #resolve!: (found: LineFound) => void;
   #done = false;
 
-  /** Watches for `pattern` (a RegExp without `g`/`y`) on `where`. */
+  /** Watches for `pattern` (a RegExp of our own: its `lastIndex` is
+   * reset for every line) on `where`. */
   constructor(pattern: string | RegExp, where: string) {
     this.#pattern = pattern;
     this.what = `a line ${
@@ -40,6 +41,8 @@ export class LineCondition implements Condition<LineFound> {
       if (line.includes(this.#pattern)) this.#hold({ line });
       return;
     }
+    // With `g` or `y`, exec() would start where the last match ended.
+    this.#pattern.lastIndex = 0;
     const match = this.#pattern.exec(line);
     if (match !== null) this.#hold({ line, match });
   }

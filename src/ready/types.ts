@@ -18,12 +18,13 @@ export type ReadyStream = "stdout" | "stderr" | "both";
  * `line`, `port`, `url`, `file` and `check` is needed. */
 export interface ReadyOptions {
   /** A line of the child's output that contains this string, or that this
-   * RegExp matches (its `g` and `y` flags are ignored). Lines end at `\n`
-   * (a `\r` before it is dropped); they are decoded as UTF-8. A stream
-   * that is `"pipe"` is read while waiting, and what was read stays
-   * readable from `stdout`/`stderr` afterwards; a `{ file }` is followed
-   * as `tail -f` would (from where the child starts writing: the end of an
-   * `append` file). */
+   * RegExp matches (each line from its start: `lastIndex` is not kept
+   * between lines). Lines end at `\n` (a `\r` before it is dropped); they
+   * are decoded as UTF-8. A stream that is `"pipe"` is read while waiting,
+   * and what was read stays readable from `stdout`/`stderr` afterwards
+   * (kept in memory until then); a `{ file }` is followed as `tail -f`
+   * would (from where the child starts writing: the end of an `append`
+   * file). */
   readonly line?: string | RegExp;
   /** Where `line` looks (see {@linkcode ReadyStream}).
    * @default {"both"} */

@@ -19,7 +19,7 @@ export const DEFAULT_READY_HOST = "127.0.0.1";
 
 /** A `line` condition after validation. */
 export interface LinePlan {
-  /** A string a line must contain, or a RegExp without `g`/`y`. */
+  /** A string a line must contain, or a RegExp (a copy of the caller's). */
   readonly pattern: string | RegExp;
   readonly stream: ReadyStream;
 }
@@ -110,9 +110,8 @@ function linePlan(line: unknown, stream: unknown): LinePlan | undefined {
   }
   const where = (stream as ReadyStream | undefined) ?? "both";
   if (line instanceof RegExp) {
-    // exec() with `g` or `y` would start where the last line's match ended.
-    const flags = line.flags.replace(/[gy]/g, "");
-    return { pattern: new RegExp(line.source, flags), stream: where };
+    // A copy: its lastIndex is ours to reset (see LineCondition.offer).
+    return { pattern: new RegExp(line), stream: where };
   }
   if (typeof line !== "string") {
     throw new TypeError(
