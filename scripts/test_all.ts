@@ -88,10 +88,13 @@ function consumerTypes(dir: string): boolean {
   writeFileSync(
     join(dir, "index.ts"),
     `import * as subproc from "subproc";
-import type { DetachedProcess, DetachOptions, ExitStatus, RunOptions, RunResult,
-  Signal, SpawnOptions, StdioOption, StopOptions, Subprocess } from "subproc";
+import type { DetachedProcess, DetachOptions, ExitStatus, ReadyOptions,
+  ReadyResult, RunOptions, RunResult, Signal, SpawnOptions, StdioOption,
+  StopOptions, Subprocess } from "subproc";
 const r: Promise<RunResult<string>> = subproc.run(["true"], { capture: true });
 const s: Subprocess = subproc.spawn(["true"]);
+const ready: ReadyOptions = { line: /up/, port: 8080, check: () => true };
+const rr: Promise<ReadyResult> = subproc.spawn(["true"], { ready }).ready;
 const d: Promise<DetachedProcess> = subproc.detach(["true"]);
 const e: ExitStatus | null = s.poll();
 const sig: Signal = "SIGTERM";
@@ -100,11 +103,11 @@ const errors = [subproc.SubprocessError, subproc.CommandNotFoundError,
   subproc.PermissionDeniedError, subproc.CalledProcessError,
   subproc.TimeoutExpiredError, subproc.BreakawayDeniedError,
   subproc.MaxBufferError, subproc.AlreadyRunningError,
-  subproc.UntrustedFileError];
+  subproc.UntrustedFileError, subproc.NotReadyError];
 const k: Promise<void> = subproc.killTree(1, { signal: sig });
 const a: boolean = subproc.isAlive(1);
 const p = new subproc.Pidfile("x.pid");
-export { r, s, d, e, o, errors, k, a, p };
+export { r, s, d, e, o, errors, k, a, p, rr };
 `,
   );
   writeFileSync(
