@@ -76,8 +76,9 @@ procTest(
         log,
         "--ready-port",
         String(port),
+        // Long enough for the 15 lines and the sleeps on a loaded machine.
         "--ready-timeout",
-        "700ms",
+        "2s",
         "--",
         "sh",
         "-c",
@@ -89,7 +90,7 @@ procTest(
       assert.match(
         lines[0]!,
         new RegExp(
-          `^subproc start: not ready after 700 ms \\(waiting for a TCP connection to 127\\.0\\.0\\.1:${port}\\); process \\d+ and everything it started were stopped; the pidfile was removed; the last 10 line\\(s\\) of ${log}:$`,
+          `^subproc start: not ready after 2 s \\(waiting for a TCP connection to 127\\.0\\.0\\.1:${port}\\); process \\d+ and everything it started were stopped; the pidfile was removed; the last 10 line\\(s\\) of ${log}:$`,
         ),
       );
       assert.deepEqual(

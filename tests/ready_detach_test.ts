@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { detach, isAlive, killTree, NotReadyError, Pidfile } from "../mod.ts";
 import {
   alive,
+  eventually,
   marked,
   markedRunning,
   newMark,
@@ -64,7 +65,8 @@ procTest(
         pidfile,
         env: { SUBPROC_TEST_MARK: mark },
         stdout: { file: log, append: true },
-        ready: { port: 1, timeout: 800 },
+        // Long enough for the 12 lines and the sleeps on a loaded machine.
+        ready: { port: 1, timeout: 2000 },
       }).catch((e) => e);
       assert.ok(error instanceof NotReadyError, String(error));
       assert.equal(error.reason, "timeout");
@@ -128,9 +130,12 @@ procTest(
         ready: { file: flag, interval: 20 },
       });
       assert.ok(daemon.ready!.elapsedMs >= 300);
-      const [sleeper] = markedRunning(mark, "sleep");
-      assert.ok(sleeper !== undefined);
-      await killTree(sleeper!);
+      // The file is touched just before `exec sleep`.
+      await eventually(
+        "the daemon's sleep",
+        () => markedRunning(mark, "sleep").length === 1,
+      );
+      await killTree(markedRunning(mark, "sleep")[0]!);
     } finally {
       rmSync(dir, { recursive: true });
     }

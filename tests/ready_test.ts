@@ -274,7 +274,8 @@ procTest(
         env: { SUBPROC_TEST_MARK: mark },
         stdout: "pipe",
         newSession: true,
-        ready: { port, timeout: 700 },
+        // Long enough for the sleeps to start on a loaded machine.
+        ready: { port, timeout: 2000 },
       },
     );
     await eventually(
@@ -286,16 +287,16 @@ procTest(
     const elapsed = performance.now() - started;
     assert.ok(error instanceof NotReadyError, String(error));
     assert.equal(error.reason, "timeout");
-    assert.equal(error.timeout, 700);
-    assert.ok(elapsed >= 700, `rejected after ${elapsed} ms`);
-    assert.ok(error.elapsedMs >= 700);
+    assert.equal(error.timeout, 2000);
+    assert.ok(elapsed >= 2000, `rejected after ${elapsed} ms`);
+    assert.ok(error.elapsedMs >= 2000);
     assert.deepEqual(error.unmet, [`a TCP connection to 127.0.0.1:${port}`]);
     assert.equal(error.pid, child.pid);
     assert.equal(error.status?.signal, "SIGTERM");
     assert.match(
       error.message,
       new RegExp(
-        `^Process ${child.pid} \\("sh"\\) was not ready after 700 ms \\(waiting for a TCP connection to 127\\.0\\.0\\.1:${port}\\); it was stopped, with everything it started$`,
+        `^Process ${child.pid} \\("sh"\\) was not ready after 2 s \\(waiting for a TCP connection to 127\\.0\\.0\\.1:${port}\\); it was stopped, with everything it started$`,
       ),
     );
     // Everything is gone at the time it rejects, the escaped one too.
@@ -369,7 +370,11 @@ procTest(
         );
         assert.equal((await child.status).code, 0);
         await child.ready;
-        assert.equal(markedRunning(mark, "sleep").length, 1);
+        // The file is touched just before `exec sleep`.
+        await eventually(
+          "the daemon's sleep",
+          () => markedRunning(mark, "sleep").length === 1,
+        );
         await child.stop();
         assert.deepEqual(marked(mark), []);
       }
