@@ -213,20 +213,21 @@ Options:
                 where none can be made), tree (its group, parent links and
                 a token in the environment; a daemon that clears its
                 environment escapes)
-  --ready-line RE   ready once a line of the log matches the regular
-                    expression RE (needs --log; JavaScript syntax)
-  --ready-port N    ready once TCP port N accepts a connection
-  --ready-host H    the host --ready-port is tried on (default: 127.0.0.1)
-  --ready-url URL   ready once an http(s) GET of URL answers 2xx or 3xx
-                    (redirects not followed, certificates not checked)
-  --ready-file P    ready once the path P exists
-  --ready-timeout D give up after D (default: 30s; 0: no limit)
+  --ready-line RE     ready once a line of the log matches the regular
+                      expression RE (needs --log; JavaScript syntax); with
+                      --append, only lines CMD writes count
+  --ready-port N      ready once TCP port N accepts a connection
+  --ready-host H      the host --ready-port is tried on (default: 127.0.0.1)
+  --ready-url URL     ready once an http(s) GET of URL answers 2xx or 3xx
+                      (redirects not followed, certificates not checked)
+  --ready-file P      ready once the path P exists
+  --ready-timeout D   give up after D (default: 30s; 0: no limit)
   --ready-interval D  try port, URL and file, and read the log, every D
-                    (default: 100ms)
+                      (default: 100ms)
   -h, --help    show this help
 
-Relative paths (--pidfile, --log) are taken from subproc's directory, not
-from --cwd.
+Relative paths (--pidfile, --log, --ready-file) are taken from subproc's
+directory, not from --cwd.
 
 Exit status:
   0     started (and ready); its PID is printed
