@@ -173,6 +173,9 @@ export interface UnitHooks {
   record(child: ChildProcess): void;
   /** Removes the record of a child that was stopped (not ready). */
   discard(): void;
+  /** Aborts when the wait for `ready` must end (a signal to `subproc
+   * start`): the child is stopped, then handled as not ready. */
+  readonly cancel?: AbortSignal;
 }
 
 /** {@linkcode detach}, with `hooks` run under the pidfile's lock. */
@@ -235,12 +238,13 @@ export async function detachUnit(
     ? await withPidfileLock(pidfile.path, start)
     : await start();
   // Waited for outside the lock: a start beside it finds the pidfile.
-  const ready = plan.ready && await child.ready.catch((error) => {
-    // Stopped by the watch, with everything it started.
-    if (pidfile?.readRaw() === child.pid) pidfile.remove();
-    hooks?.discard();
-    throw error;
-  });
+  const ready = plan.ready && await readyOrCancelled(child, hooks?.cancel)
+    .catch((error) => {
+      // Stopped by the watch, with everything it started.
+      if (pidfile?.readRaw() === child.pid) pidfile.remove();
+      hooks?.discard();
+      throw error;
+    });
   return {
     pid: child.pid,
     pgid: child.pid,
@@ -249,4 +253,21 @@ export async function detachUnit(
     brokeAway: child.brokeAway,
     ready,
   };
+}
+
+/** `child.ready`; when `cancel` aborts first, the child is stopped (and
+ * `ready` rejects: it ended first). */
+async function readyOrCancelled(
+  child: ChildProcess,
+  cancel: AbortSignal | undefined,
+): Promise<ReadyResult> {
+  if (cancel === undefined) return await child.ready;
+  const stop = () => void child.stop().catch(() => {});
+  if (cancel.aborted) stop();
+  cancel.addEventListener("abort", stop, { once: true });
+  try {
+    return await child.ready;
+  } finally {
+    cancel.removeEventListener("abort", stop);
+  }
 }

@@ -4,12 +4,21 @@
  */
 
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
+import process from "node:process";
 import { spawn } from "../mod.ts";
 import {
   alive,
+  eventually,
   marked,
+  markedRunning,
   newMark,
   procTest,
   runCli,
@@ -134,6 +143,44 @@ procTest(
       );
       assert.ok(result.ms < 20_000);
       assert.deepEqual(readdirSync(dir), ["api.log"]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  },
+);
+
+procTest(
+  "subproc start interrupted while it waits: CMD and its unit stopped, pidfile removed, then it dies of the signal",
+  async () => {
+    const dir = tempDir("cli-ready");
+    try {
+      const pidfile = join(dir, "api.pid");
+      const mark = newMark();
+      let cli = 0;
+      const running = runCli([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--ready-port",
+        String(await freePort()),
+        "--",
+        "sh",
+        "-c",
+        "(setsid sleep 312 &); exec sleep 313",
+      ], { env: { SUBPROC_TEST_MARK: mark }, onSpawn: (pid) => cli = pid });
+      await eventually(
+        "the daemon and its pidfile",
+        () => existsSync(pidfile) && markedRunning(mark, "sleep").length === 2,
+      );
+      process.kill(cli, "SIGINT");
+      const result = await running;
+      assert.equal(result.signal, "SIGINT", result.stderr);
+      assert.match(
+        result.stderr,
+        /^subproc start: interrupted by SIGINT before CMD was ready; process \d+ and everything it started were stopped, the pidfile removed\n$/,
+      );
+      assert.deepEqual(marked(mark), []);
+      assert.deepEqual(readdirSync(dir), []);
     } finally {
       rmSync(dir, { recursive: true });
     }

@@ -16,6 +16,8 @@ import {
   PermissionDeniedError,
 } from "../errors.ts";
 import { notReadyReason } from "../ready/message.ts";
+import { reraise } from "../reraise.ts";
+import type { Signal } from "../types.ts";
 import {
   flag,
   type ParsedArgs,
@@ -27,6 +29,7 @@ import {
 import type { Command } from "./command.ts";
 import { FAILED, NOT_EXECUTABLE, NOT_FOUND, USAGE } from "./exit_codes.ts";
 import { printError, printLine } from "./io.ts";
+import { Interrupts } from "./interrupts.ts";
 import { containOption } from "./options.ts";
 import { readyOptions, readySpecs } from "./ready_args.ts";
 import {
@@ -110,8 +113,13 @@ function options(parsed: ParsedArgs): DetachOptions & { pidfile: string } {
 /** The unit's record beside the pidfile: a unit whose first process
  * exited but that still runs (a forking daemon) is as running as its
  * pidfile's process would be. */
-function unitHooks(pidfile: string, cmd: readonly string[]): UnitHooks {
+function unitHooks(
+  pidfile: string,
+  cmd: readonly string[],
+  cancel: AbortSignal | undefined,
+): UnitHooks {
   return {
+    ...(cancel === undefined ? {} : { cancel }),
     assertGone() {
       const unit = readUnitRecord(pidfile);
       const left = unit === null ? 0 : unitMembers(unit).length;
@@ -161,22 +169,42 @@ function failure(error: unknown, log: string | undefined): number {
   return FAILED;
 }
 
+/** Interrupted while waiting for CMD to be ready: it was stopped; we die
+ * of the signal, as a shell expects. */
+async function interrupted(signal: Signal, error: unknown): Promise<number> {
+  const stopped = error instanceof NotReadyError
+    ? `; process ${error.pid} and everything it started were stopped, the pidfile removed`
+    : `: ${(error as Error).message}`;
+  printError(
+    `subproc start: interrupted by ${signal} before CMD was ready${stopped}`,
+  );
+  return await reraise(signal);
+}
+
 async function execute(parsed: ParsedArgs): Promise<number> {
   const cmd = requireCommand(parsed);
   const opts = options(parsed);
+  // While it waits for CMD to be ready, a signal must not leave CMD
+  // half-started.
+  const interrupts = opts.ready === undefined ? undefined : new Interrupts();
   try {
     const daemon = await detachUnit(
       [...cmd],
       opts,
-      unitHooks(opts.pidfile, cmd),
+      unitHooks(opts.pidfile, cmd, interrupts?.signal),
     );
     printLine(String(daemon.pid));
     return 0;
   } catch (error) {
+    interrupts?.dispose();
+    const signal = interrupts?.received;
+    if (signal !== undefined) return await interrupted(signal, error);
     const log = opts.stdout === undefined || opts.stdout === "null"
       ? undefined
       : opts.stdout.file;
     return failure(error, log);
+  } finally {
+    interrupts?.dispose();
   }
 }
 
@@ -197,7 +225,8 @@ With a --ready-* condition, start returns only once CMD is ready (every
 condition given holds). Not ready within --ready-timeout, or CMD ended
 first: CMD and everything it started are stopped, the pidfile and its
 record removed, and start exits 1 with one line saying why and the last
-10 lines of the log.
+10 lines of the log. Interrupted while it waits (SIGINT, SIGTERM, SIGHUP),
+it stops CMD the same way, then dies of the signal.
 
 Options:
   --pidfile F   write CMD's PID to F (required, mode 0644); F must not name

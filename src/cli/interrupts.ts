@@ -1,0 +1,47 @@
+/**
+ * SIGINT, SIGTERM and SIGHUP received while `subproc start` waits for CMD to
+ * be ready: CMD must not be left half-started, so the wait is cancelled (CMD
+ * stopped, its pidfile removed) before we die of the signal.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import type { Signal } from "../types.ts";
+import { FORWARDED } from "./forward.ts";
+
+/** Listens for SIGINT, SIGTERM and SIGHUP until disposed. */
+export class Interrupts {
+  readonly #controller = new AbortController();
+  #received: Signal | undefined;
+  readonly #listener = (signal: string) => {
+    this.#received ??= signal as Signal;
+    this.#controller.abort();
+  };
+
+  /** Starts listening. */
+  constructor() {
+    for (const signal of FORWARDED) {
+      try {
+        process.on(signal, this.#listener);
+      } catch {
+        // a system without this signal (Windows)
+      }
+    }
+  }
+
+  /** Aborts at the first signal. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The first signal received, if any. */
+  get received(): Signal | undefined {
+    return this.#received;
+  }
+
+  /** Stops listening. */
+  dispose(): void {
+    for (const signal of FORWARDED) process.off(signal, this.#listener);
+  }
+}
