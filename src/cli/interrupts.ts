@@ -6,7 +6,7 @@
  * @module
  */
 
-import process from "node:process";
+import { process } from "../runtime/host.ts";
 import type { Signal } from "../types.ts";
 import { FORWARDED } from "./forward.ts";
 

@@ -4,14 +4,14 @@
  * @module
  */
 
-import { existsSync } from "node:fs";
+import { host } from "../runtime/host.ts";
 import { PolledCondition } from "./condition.ts";
 
 /** Holds once `path` exists; looked for every `interval`. */
 export function fileCondition(path: string, interval: number): PolledCondition {
   return new PolledCondition(
     `the file ${JSON.stringify(path)}`,
-    () => existsSync(path),
+    () => host.fileKind(path) !== null,
     interval,
   );
 }

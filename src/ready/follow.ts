@@ -6,7 +6,12 @@
  * @module
  */
 
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readSync,
+} from "../runtime/node_builtins.ts";
 
 const CHUNK = 64 * 1024;
 

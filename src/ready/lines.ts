@@ -5,6 +5,9 @@
  * @module
  */
 
+/** How many lines of the child's output a `NotReadyError` carries. */
+export const LAST_LINES = 10;
+
 /** Past this many characters without a newline, what came is taken as a
  * line of its own: a child that never writes one must not grow our memory
  * without bound. */

@@ -4,7 +4,12 @@
  * @module
  */
 
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readSync,
+} from "../runtime/node_builtins.ts";
 import { lastLines } from "./lines.ts";
 
 /** Enough bytes for the last few lines of any sane log. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { connect } from "node:net";
+import { nodeModule } from "../runtime/node_builtins.ts";
 import { PolledCondition } from "./condition.ts";
 
 /** How long one try may take: a host that drops packets would otherwise
@@ -21,7 +21,8 @@ export function connects(
   ms: number,
 ): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    // Loaded here, not at start-up (see node_builtins.ts).
+    const socket = nodeModule("node:net").connect({ host, port });
     const done = (ok: boolean) => {
       clearTimeout(timer);
       socket.destroy();

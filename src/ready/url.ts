@@ -4,8 +4,7 @@
  * @module
  */
 
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { nodeModule } from "../runtime/node_builtins.ts";
 import { PolledCondition } from "./condition.ts";
 import { attemptMs } from "./port.ts";
 
@@ -20,7 +19,10 @@ export function answers(url: URL, ms: number): Promise<boolean> {
       headers: { connection: "close" },
       rejectUnauthorized: false,
     } as const;
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    // Loaded here, not at start-up (see node_builtins.ts).
+    const send =
+      nodeModule(url.protocol === "https:" ? "node:https" : "node:http")
+        .request;
     const request = send(url, options, (response) => {
       const status = response.statusCode ?? 0;
       done(status >= 200 && status < 400);

@@ -1,34 +1,20 @@
 /**
- * `ready` for one child: set up before it starts (where its output files
- * begin), its pipes tapped as it starts, then every condition watched until
- * it is ready — or it is stopped, with everything it started, and a
- * `NotReadyError` says why.
+ * `ready` for one child, set up as it starts: where its output files begin
+ * (taken just before), its pipes tapped. The watching itself
+ * (`supervise.ts`) is loaded only once a child with `ready` runs: a spawn
+ * without it loads no more than this.
  *
  * @module
  */
 
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
-import { NotReadyError } from "../errors.ts";
+import { resolve, statSync } from "../runtime/node_builtins.ts";
 import type { ResolvedStdio } from "../runtime/types.ts";
-import { ownStartKey } from "../stop/tree.ts";
-import { unitMembers } from "../stop/unit.ts";
 import type { ExitStatus } from "../types.ts";
-import { settlesWithin } from "../wait.ts";
-import { awaitReady, type ReadyOutcome } from "./await.ts";
-import { polledConditions } from "./conditions.ts";
-import { PolledCondition } from "./condition.ts";
-import { FileFollower } from "./follow.ts";
 import { LineCondition } from "./line.ts";
-import { LineSplitter, RecentLines } from "./lines.ts";
-import { logTail } from "./log_tail.ts";
-import { notReadyMessage } from "./message.ts";
+import { LAST_LINES, LineSplitter, RecentLines } from "./lines.ts";
 import { type Tap, tapStream } from "./tap.ts";
 import type { ReadyResult } from "./types.ts";
 import { type ReadyPlan, watchable } from "./validate.ts";
-
-/** How many lines of the child's output a `NotReadyError` carries. */
-export const LAST_LINES = 10;
 
 /** What the watch needs of the child. */
 export interface ReadyTarget {
@@ -50,7 +36,7 @@ export interface Streams {
 }
 
 /** An output file of the child, and where this child's output starts. */
-interface OutputFile {
+export interface OutputFile {
   readonly path: string;
   readonly offset: number;
   /** `true` when a `line` condition reads it. */
@@ -58,12 +44,25 @@ interface OutputFile {
 }
 
 /** What the watch needs of the spawn's options. */
-interface SpawnSide {
+export interface SpawnSide {
   readonly stdout: ResolvedStdio;
   readonly stderr: ResolvedStdio;
   /** After the child ended: how long its pipes may take to reach their
    * end (a descendant that still holds one must not hold us). */
   readonly drainTimeout: number;
+}
+
+/** What {@linkcode ReadyWatch} set up, for `supervise.ts`. */
+export interface WatchState {
+  readonly plan: ReadyPlan;
+  readonly stdio: SpawnSide;
+  /** `performance.now()` just before the child started. */
+  readonly started: number;
+  readonly files: readonly OutputFile[];
+  readonly line: LineCondition | undefined;
+  /** The last lines read from the tapped pipes. */
+  readonly recent: RecentLines;
+  readonly taps: readonly Tap[];
 }
 
 /** One child's readiness, from before it starts until it is ready. */
@@ -145,96 +144,16 @@ export class ReadyWatch {
    * then a `NotReadyError` thrown.
    */
   async wait(child: ReadyTarget): Promise<ReadyResult> {
-    const plan = this.#plan;
-    const followers = this.#follow();
-    const quit = new AbortController();
-    let outcome: ReadyOutcome;
-    try {
-      outcome = await awaitReady(this.#line, polledConditions(plan), {
-        started: this.#started,
-        timeout: plan.timeout,
-        ended: unitEnded(child, plan.interval, quit.signal),
-        settle: () => this.#settle(followers),
-      });
-    } finally {
-      quit.abort();
-      for (const follower of followers) follower.stop();
-    }
-    if (outcome.kind === "ready") {
-      this.#release();
-      return outcome.result;
-    }
-    throw await this.#notReady(child, outcome);
-  }
-
-  #follow(): FileFollower[] {
-    const line = this.#line;
-    if (line === undefined) return [];
-    return this.#files.filter((file) => file.watched).map((file) => {
-      const splitter = new LineSplitter((text) => line.offer(text));
-      return new FileFollower(
-        file.path,
-        file.offset,
-        (chunk) => splitter.push(chunk),
-        this.#plan.interval,
-      );
-    });
-  }
-
-  /** What the child wrote before it ended is read before giving up. */
-  async #settle(followers: readonly FileFollower[]): Promise<void> {
-    const ends = Promise.all(this.#taps.map((tap) => tap.ended));
-    await settlesWithin(ends, this.#stdio.drainTimeout);
-    for (const follower of followers) follower.readNow();
-  }
-
-  #release(): void {
-    for (const tap of this.#taps) tap.release();
-  }
-
-  async #notReady(
-    child: ReadyTarget,
-    outcome: Exclude<ReadyOutcome, { kind: "ready" }>,
-  ): Promise<NotReadyError> {
-    // It may be unref'd (detach()): its end must still reach us.
-    child.ref();
-    let stopFailure: unknown;
-    const status = await child.stop().catch((error) => {
-      stopFailure = error;
-      return outcome.kind === "exited" ? outcome.status : undefined;
-    });
-    await this.#settle([]);
-    this.#release();
-    const lastLines = [
-      ...this.#files.flatMap((file) =>
-        logTail(file.path, file.offset, LAST_LINES)
-      ),
-      ...this.#recent.list(),
-    ].slice(-LAST_LINES);
-    const ended = outcome.kind === "exited" ? outcome.status : status;
-    return new NotReadyError(
-      notReadyMessage({
-        pid: child.pid,
-        cmd: child.cmd,
-        reason: outcome.kind,
-        timeout: this.#plan.timeout,
-        status: ended,
-        unmet: outcome.unmet,
-        stopFailure,
-      }),
-      {
-        cmd: child.cmd,
-        pid: child.pid,
-        status: ended,
-        reason: outcome.kind,
-        timeout: this.#plan.timeout,
-        elapsedMs: performance.now() - this.#started,
-        unmet: outcome.unmet,
-        lastLines,
-        cause: stopFailure ??
-          (outcome.kind === "timeout" ? outcome.cause : undefined),
-      },
-    );
+    const { supervise } = await import("./supervise.ts");
+    return await supervise({
+      plan: this.#plan,
+      stdio: this.#stdio,
+      started: this.#started,
+      files: this.#files,
+      line: this.#line,
+      recent: this.#recent,
+      taps: this.#taps,
+    }, child);
   }
 }
 
@@ -265,33 +184,4 @@ function sizeOf(path: string): number {
   } catch {
     return 0;
   }
-}
-
-/**
- * Settles with the child's status once it ended — unless it exited with
- * code 0 leaving processes of its unit running (a daemon that forked and
- * let its first process exit): then once the last of those ended.
- */
-async function unitEnded(
-  child: ReadyTarget,
-  interval: number,
-  quit: AbortSignal,
-): Promise<ExitStatus> {
-  const status = await child.status;
-  if (!status.success || quit.aborted) return status;
-  const unit = {
-    pid: child.pid,
-    cgroup: child.cgroup,
-    token: child.token === undefined
-      ? undefined
-      : { token: child.token, since: ownStartKey() },
-  };
-  const gone = new PolledCondition(
-    "the end of what it left running",
-    () => unitMembers(unit).length === 0,
-    interval,
-  );
-  quit.addEventListener("abort", () => gone.stop(), { once: true });
-  await gone.held;
-  return status;
 }

@@ -15,6 +15,9 @@
 type Builtins = {
   "node:child_process": typeof import("node:child_process");
   "node:fs": typeof import("node:fs");
+  "node:http": typeof import("node:http");
+  "node:https": typeof import("node:https");
+  "node:net": typeof import("node:net");
   "node:os": typeof import("node:os");
   "node:path": typeof import("node:path");
   "node:process": typeof import("node:process");
@@ -85,6 +88,14 @@ export const closeSync: typeof import("node:fs").closeSync = lazy(() =>
 /** `fs.openSync`. */
 export const openSync: typeof import("node:fs").openSync = lazy(() =>
   fs().openSync
+);
+/** `fs.fstatSync`. */
+export const fstatSync: typeof import("node:fs").fstatSync = lazy(() =>
+  fs().fstatSync
+);
+/** `fs.readSync`. */
+export const readSync: typeof import("node:fs").readSync = lazy(() =>
+  fs().readSync
 );
 /** `fs.statSync`. */
 export const statSync: typeof import("node:fs").statSync = lazy(() =>
