@@ -249,7 +249,8 @@ export function validateSpawnOptions(
   };
 }
 
-const CONTAIN_MODES: readonly ContainMode[] = ["auto", "cgroup", "tree"];
+/** The values of the `contain` option. */
+export const CONTAIN_MODES: readonly ContainMode[] = ["auto", "cgroup", "tree"];
 
 function validateContain(value: unknown, fallback: ContainMode): ContainMode {
   if (value === undefined) return fallback;

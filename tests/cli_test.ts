@@ -328,6 +328,8 @@ procTest(
     const pending = runCli([
       "run",
       "--kill-on-parent-exit",
+      "--contain",
+      "cgroup",
       "--",
       "sleep",
       "100",

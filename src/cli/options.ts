@@ -8,6 +8,7 @@ import { describe } from "../describe.ts";
 import { parseDuration } from "../duration.ts";
 import { isSignal, signalName, signalNumber } from "../signals.ts";
 import type { ContainMode, Signal } from "../types.ts";
+import { CONTAIN_MODES } from "../validate.ts";
 import { UsageError } from "./args.ts";
 
 /** A duration option in milliseconds, or `undefined` when not given.
@@ -51,13 +52,14 @@ export function signalOption(
   );
 }
 
-const CONTAIN_MODES: readonly ContainMode[] = ["auto", "cgroup", "tree"];
-
-/** `--contain M`: `auto` (the default), `cgroup` or `tree`.
+/** `--contain M`: `auto`, `cgroup` or `tree`; `fallback` when not given.
  *
  * @throws {UsageError} Another value. */
-export function containOption(value: string | undefined): ContainMode {
-  if (value === undefined) return "auto";
+export function containOption(
+  value: string | undefined,
+  fallback: ContainMode,
+): ContainMode {
+  if (value === undefined) return fallback;
   if (CONTAIN_MODES.includes(value as ContainMode)) return value as ContainMode;
   throw new UsageError(
     `invalid --contain ${describe(value)}: expected auto, cgroup or tree`,

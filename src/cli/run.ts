@@ -50,7 +50,13 @@ function request(parsed: ParsedArgs): RunRequest {
     signal: signalOption(stringOption(parsed, "signal"), "--signal", "SIGTERM"),
     newSession: flag(parsed, "new-session"),
     killOnParentExit: flag(parsed, "kill-on-parent-exit"),
-    contain: containOption(stringOption(parsed, "contain")),
+    // As run() does: a cgroup where subproc stops CMD itself (a timeout);
+    // else the tree, which a signal's clean-up reaches too, without the
+    // cgroup's cost (the kernel's wait on the first move into one).
+    contain: containOption(
+      stringOption(parsed, "contain"),
+      timeout ? "auto" : "tree",
+    ),
   };
 }
 
@@ -161,10 +167,11 @@ Options:
   --kill-on-parent-exit  send CMD the --signal even if subproc dies by
                          SIGKILL (Linux; Windows: CMD is killed)
   --contain M            how CMD and what it starts are held together for
-                         stopping: auto (default: a cgroup where one can be
-                         made, else tree), cgroup (required: exit 125 where
-                         none can be made), tree (group, parent links and a
-                         token in the environment)
+                         stopping: auto (a cgroup where one can be made,
+                         else tree; the default with --timeout), cgroup
+                         (required: exit 125 where none can be made), tree
+                         (group, parent links and a token in the
+                         environment; the default without --timeout)
   -h, --help             show this help
 
 Durations: 500ms, 10s, 2m, 1h, or a bare number of seconds (1.5).

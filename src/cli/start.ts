@@ -106,7 +106,7 @@ function options(parsed: ParsedArgs): DetachOptions & { pidfile: string } {
     ...logOptions(stringOption(parsed, "log"), flag(parsed, "append")),
     ...(cwd === undefined ? {} : { cwd }),
     ...(Object.keys(env).length === 0 ? {} : { env }),
-    contain: containOption(stringOption(parsed, "contain")),
+    contain: containOption(stringOption(parsed, "contain"), "auto"),
   };
 }
 
