@@ -284,6 +284,8 @@ reliabilityCase(
       chmodSync(path, 0o666);
       const file = new Pidfile(path);
       file.write(process.pid);
+      assert.equal(readFileSync(path, "utf8"), `${process.pid}\n`, "the PID");
+      assert.equal(file.read(), process.pid);
       const mode = statSync(path).mode & 0o777;
       assert.equal(mode & 0o022, 0, `mode ${mode.toString(8)}`);
       // A reader hammering the path while we replace it 300 times.
@@ -311,6 +313,9 @@ reliabilityCase(
       assert.ok(lines.length > 50, `only ${lines.length} reads`);
       const temps = readdirSync(dir).filter((n) => n.endsWith(".tmp"));
       assert.deepEqual(temps, []);
+      file.remove();
+      file.remove(); // a missing file is fine
+      assert.equal(file.read(), null, "gone once removed");
       return `mode ${
         mode.toString(8)
       } over a 0666 file; ${lines.length} concurrent reads during 300 replacements, all whole PIDs`;

@@ -186,6 +186,15 @@ reliabilityCase(
         assert.match(error.message, new RegExp(`${pid}`));
         refusals++;
       }
+      // A path that is no path, or a directory that does not exist.
+      assert.throws(() => new Pidfile(""), TypeError, "an empty path");
+      assert.throws(() => new Pidfile("a\0b"), TypeError, "a NUL byte");
+      assert.throws(
+        () => new Pidfile(join(dir, "missing", "x.pid")).write(process.pid),
+        /ENOENT/,
+        "a missing directory is named",
+      );
+      refusals += 3;
       // Valid but absent PIDs: nothing to do, nothing sent.
       assert.equal(isAlive(2 ** 31 - 1), false);
       await killTree(2 ** 31 - 1, { grace: 0 });
