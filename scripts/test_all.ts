@@ -222,7 +222,7 @@ const steps: Step[] = [
   },
   {
     name: "bench-quick",
-    run: () => exec(deno, ["run", "-A", "scripts/bench.ts", "--quick"]),
+    run: () => exec(deno, ["run", "-A", "scripts/bench/main.ts", "--quick"]),
   },
 ];
 

@@ -18,6 +18,7 @@ export const CASES = [
   "session",
   "detach",
   "tree",
+  "daemons",
   "capture",
   "timeout",
   "memory",
@@ -50,56 +51,69 @@ const FAST_QUICK: SamplingParams = {
   warmup: 2,
 };
 
+/** A tree case: 10 processes, one escape. */
+const TREE_QUICK = {
+  minReps: 1,
+  minMs: 0,
+  floorReps: 1,
+  maxReps: 1,
+  shape: [1, 2, 3],
+  size: 10,
+  settleMs: 100,
+};
+
+/** A tree case: 200 processes, three escapes, a fresh tree per sample. */
+const TREE_FULL = {
+  minReps: 200,
+  minMs: 2000,
+  floorReps: 10,
+  maxReps: 60,
+  shape: [3, 4, 6, 7],
+  size: 200,
+  settleMs: 300,
+};
+
+/** `count` samples of each variant, one call at a time (at most
+ * `maxWallMs`). */
+function exactly(count: number, maxWallMs: number): SamplingParams {
+  return {
+    minReps: count,
+    minMs: 0,
+    floorReps: count,
+    maxWallMs,
+    block: 1,
+    warmup: 1,
+  };
+}
+
+/** Spawns 200 ms apart: `count` samples of each variant. */
+function quiet(count: number): SamplingParams & { gapMs: number } {
+  return { ...exactly(count, 60_000), gapMs: 200 };
+}
+
 /** Parameters of every case for one mode. */
 export function params(quick: boolean): Record<CaseName, unknown> {
   return quick
     ? {
       spawn: FAST_QUICK,
-      session: FAST_QUICK,
+      session: { ...FAST_QUICK, quiet: quiet(3) },
       detach: { ...FAST_QUICK, minReps: 10, floorReps: 10 },
-      tree: {
-        minReps: 1,
-        minMs: 0,
-        floorReps: 1,
-        maxReps: 1,
-        shape: [1, 2, 3],
-        size: 10,
-        settleMs: 100,
-      },
-      capture: {
-        minReps: 3,
-        minMs: 0,
-        floorReps: 3,
-        maxWallMs: 5_000,
-        block: 1,
-        warmup: 1,
-        mib: 4,
-      },
+      tree: TREE_QUICK,
+      daemons: TREE_QUICK,
+      capture: { ...exactly(3, 5_000), mib: 4 },
       timeout: { reps: 1, hangReps: 0, hold: holdSeconds(0.5) },
       memory: { children: 20, runs: 1 },
-      startup: {
-        minReps: 3,
-        minMs: 0,
-        floorReps: 3,
-        maxWallMs: 10_000,
-        block: 1,
-        warmup: 1,
-      },
+      startup: exactly(3, 10_000),
       ready: { lineReps: 5, portReps: 3, warmup: 1, interval: 100 },
     }
     : {
       spawn: FAST_FULL,
-      session: FAST_FULL,
+      // 40 pairs 200 ms apart: about 17 s per runtime.
+      session: { ...FAST_FULL, quiet: quiet(40) },
       detach: { ...FAST_FULL, minReps: 300, floorReps: 300, block: 5 },
-      tree: {
-        minReps: 200,
-        minMs: 2000,
-        floorReps: 10,
-        maxReps: 60,
-        shape: [3, 4, 6, 7],
-        size: 200,
-        settleMs: 300,
-      },
+      tree: TREE_FULL,
+      // Each sample builds a tree (~0.3 s): 30 of each, on each runtime.
+      daemons: { ...TREE_FULL, maxReps: 30 },
       capture: {
         minReps: 20,
         minMs: 5000,

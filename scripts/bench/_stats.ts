@@ -1,9 +1,7 @@
 /**
- * What every benchmark runner shares (Deno side): the JSON a case prints,
- * the interleaved sampling loop, and the statistics of the report.
- *
- * The Node/Bun (`peers.mjs`) and Python (`peers.py`) runners print the same
- * JSON and sample with the same rules; keep the three in step.
+ * The JSON every case runner prints (Deno, Node and Bun through
+ * `_sampling.mjs`, Python through `peers.py`), how they sample, and the
+ * statistics the report draws from it.
  *
  * @module
  */
@@ -32,7 +30,7 @@ export interface CaseOutput {
   notes: string[];
 }
 
-/** When a sampling loop stops (see {@linkcode interleave}). */
+/** When a sampling loop stops (`interleave()` in `_sampling.mjs`). */
 export interface SamplingParams {
   /** A variant is done at this many samples… */
   minReps: number;
@@ -46,53 +44,6 @@ export interface SamplingParams {
   block: number;
   /** Unrecorded calls of each variant first. */
   warmup: number;
-}
-
-/**
- * Samples `variants` in rounds, each round visiting every variant in a fresh
- * random order for `block` calls, so that drift on a noisy machine hits all
- * of them alike. Stops when every variant has `minReps` samples or `minMs`
- * of them (and at least `floorReps`), or after `maxWallMs`.
- */
-export async function interleave(
-  variants: Record<string, () => Promise<unknown>>,
-  params: SamplingParams,
-): Promise<Record<string, number[]>> {
-  const names = Object.keys(variants);
-  const samples: Record<string, number[]> = {};
-  const total: Record<string, number> = {};
-  for (const name of names) {
-    samples[name] = [];
-    total[name] = 0;
-    for (let i = 0; i < params.warmup; i++) await variants[name]!();
-  }
-  const enough = (name: string) =>
-    samples[name]!.length >= params.floorReps &&
-    (samples[name]!.length >= params.minReps || total[name]! >= params.minMs);
-  const wallEnd = performance.now() + params.maxWallMs;
-  while (!names.every(enough) && performance.now() < wallEnd) {
-    for (const name of shuffled(names)) {
-      const fn = variants[name]!;
-      for (let i = 0; i < params.block; i++) {
-        const start = performance.now();
-        await fn();
-        const ms = performance.now() - start;
-        samples[name]!.push(ms);
-        total[name]! += ms;
-      }
-    }
-  }
-  return samples;
-}
-
-/** A copy of `items` in random order. */
-export function shuffled<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
 }
 
 /** The usual order statistics of `samples`. */

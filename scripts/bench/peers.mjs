@@ -1,115 +1,93 @@
 // The Node and Bun side of the benchmarks: subproc (the npm build) against
 // raw `node:child_process`, execa, tree-kill and, under Bun, `Bun.spawn`.
-// Run by scripts/compare.ts, under `node` or `bun`:
+// Run by scripts/bench/compare.ts, under `node` or `bun`:
 //
 //   node scripts/bench/peers.mjs CASE 'PARAMS-JSON'
 //
-// prints one JSON line shaped like `CaseOutput` in _stats.ts, whose sampling
-// rules (interleave) this file repeats. subproc comes from
-// $SUBPROC_NPM_BUILD/mod.js (default: <repo>/.build/npm/package/mod.js);
-// without it, Bun imports <repo>/mod.ts and Node skips subproc with a note.
+// prints one JSON line shaped like `CaseOutput` in _stats.ts. subproc's own
+// calls are those of every runtime (_subproc_calls.mjs); this file adds the
+// raw calls and the peers. subproc comes from $SUBPROC_NPM_BUILD/mod.js
+// (default: <repo>/.build/npm/package/mod.js); without it, Bun imports
+// <repo>/mod.ts and Node skips subproc with a note.
 
 import { spawn as nodeSpawn } from "node:child_process";
 import {
   existsSync,
   mkdtempSync,
-  readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { execa } from "execa";
 import treeKill from "tree-kill";
+import * as commands from "./_commands.mjs";
+import { host } from "./_host.mjs";
+import { watchEnd } from "./_procfs.mjs";
+import {
+  labelled,
+  own,
+  runCaseFromArgs,
+  sampleCostly,
+  series,
+} from "./_sampling.mjs";
+import * as calls from "./_subproc_calls.mjs";
+import { stopRawTree, stopSeries } from "./_trees.mjs";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-const repo = join(here, "..", "..");
-const isBun = typeof globalThis.Bun !== "undefined";
-const RUNTIME = isBun
-  ? `bun ${process.versions.bun}`
-  : `node ${process.versions.node}`;
-const PREFIX = isBun ? "bun" : "node";
+/** @typedef {import("./_stats.ts").Series} Series */
+/** @typedef {import("./_stats.ts").SamplingParams} SamplingParams */
+/** @typedef {import("./_subproc_calls.mjs").Part} Part */
+/** @typedef {import("./_sampling.mjs").Variant} Variant */
+/** @typedef {typeof import("../../mod.ts")} Subproc */
+
+const repo = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
+const isBun = host.prefix === "bun";
+/** @type {string[]} */
 const notes = [];
 
+/** @returns {Promise<Subproc | null>} */
 async function loadSubproc() {
   const build = process.env.SUBPROC_NPM_BUILD ??
     join(repo, ".build", "npm", "package");
   const built = join(build, "mod.js");
-  if (existsSync(built)) {
-    return { lib: await import(pathToFileURL(built).href), from: "npm build" };
+  const from = existsSync(built)
+    ? { path: built, what: "npm build" }
+    : isBun
+    ? { path: join(repo, "mod.ts"), what: "mod.ts (no npm build)" }
+    : null;
+  if (!from) {
+    notes.push(
+      `subproc on Node skipped: no npm build at ${built} (run \`deno task build:npm\`)`,
+    );
+    return null;
   }
-  if (isBun) {
-    return {
-      lib: await import(pathToFileURL(join(repo, "mod.ts")).href),
-      from: "mod.ts (no npm build)",
-    };
-  }
-  notes.push(
-    `subproc on Node skipped: no npm build at ${built} (run \`deno task build:npm\`)`,
-  );
-  return { lib: null, from: "" };
+  notes.push(`subproc on ${host.runtime} imported from the ${from.what}`);
+  return await import(pathToFileURL(from.path).href);
 }
 
-const { lib: subproc, from: subprocFrom } = await loadSubproc();
-if (subproc) {
-  notes.push(`subproc on ${RUNTIME} imported from the ${subprocFrom}`);
+const subproc = await loadSubproc();
+
+/**
+ * subproc's `part` of a case, where there is subproc.
+ *
+ * @param {(lib: Subproc) => Part} part
+ * @returns {Part | null}
+ */
+function mine(part) {
+  return subproc ? part(subproc) : null;
 }
 
-function series(id, label, samples, meta) {
-  return {
-    id: `${PREFIX}.${id}`,
-    label,
-    runtime: RUNTIME,
-    unit: "ms",
-    samples,
-    ...(meta ? { meta } : {}),
-  };
-}
-
-function shuffled(items) {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-/** Same rules as interleave() in _stats.ts. */
-async function interleave(variants, p) {
-  const names = Object.keys(variants);
-  const samples = {};
-  const total = {};
-  for (const name of names) {
-    samples[name] = [];
-    total[name] = 0;
-    for (let i = 0; i < p.warmup; i++) await variants[name]();
-  }
-  const enough = (name) =>
-    samples[name].length >= p.floorReps &&
-    (samples[name].length >= p.minReps || total[name] >= p.minMs);
-  const wallEnd = performance.now() + p.maxWallMs;
-  while (!names.every(enough) && performance.now() < wallEnd) {
-    for (const name of shuffled(names)) {
-      for (let i = 0; i < p.block; i++) {
-        const start = performance.now();
-        await variants[name]();
-        const ms = performance.now() - start;
-        samples[name].push(ms);
-        total[name] += ms;
-      }
-    }
-  }
-  return samples;
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
+/**
+ * Spawns `file` and resolves with its exit code.
+ *
+ * @param {string} file
+ * @param {string[]} args
+ * @param {import("node:child_process").SpawnOptions} options
+ * @returns {Promise<number | null>}
+ */
 function rawWait(file, args, options) {
   return new Promise((resolve, reject) => {
     const child = nodeSpawn(file, args, options);
@@ -118,547 +96,266 @@ function rawWait(file, args, options) {
   });
 }
 
-/** Spawns with stdout/stderr piped and resolves with stdout, as one Buffer. */
+/**
+ * Spawns with stdout/stderr piped and resolves with stdout, as one Buffer.
+ *
+ * @param {string} file
+ * @param {string[]} args
+ * @returns {Promise<Buffer>}
+ */
 function rawCapture(file, args) {
   return new Promise((resolve, reject) => {
     const child = nodeSpawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
+    /** @type {Buffer[]} */
     const out = [];
-    const err = [];
     child.stdout.on("data", (chunk) => out.push(chunk));
-    child.stderr.on("data", (chunk) => err.push(chunk));
+    child.stderr.on("data", () => {});
     child.once("error", reject);
     child.once("close", () => resolve(Buffer.concat(out)));
   });
 }
 
-/** 1. Spawn + wait of /bin/true. */
+/**
+ * 1. Spawn + wait of /bin/true.
+ *
+ * @param {SamplingParams} p
+ * @returns {Promise<Series[]>}
+ */
 async function spawnCase(p) {
-  const variants = {
+  /** @type {Record<string, Variant>} */
+  const raw = {
     raw: () => rawWait("/bin/true", [], { stdio: "inherit" }),
     execa: () => execa("/bin/true", { stdio: "inherit" }),
-    rawPiped: () => rawCapture("/bin/true", []),
-    execaPiped: () => execa("/bin/true"),
+    "raw.piped": () => rawCapture("/bin/true", []),
+    "execa.piped": () => execa("/bin/true"),
   };
-  if (subproc) {
-    variants.run = () => subproc.run(["/bin/true"]);
-    variants.runNoCleanup = () =>
-      subproc.run(["/bin/true"], { cleanup: false });
-    variants.runCapture = () => subproc.run(["/bin/true"], { capture: true });
-  }
   if (isBun) {
-    variants.bunSpawn = () =>
+    raw["Bun.spawn"] = () =>
       Bun.spawn(["/bin/true"], { stdio: ["inherit", "inherit", "inherit"] })
         .exited;
   }
-  const s = await interleave(variants, p);
-  const out = [
-    series(
-      "raw",
-      '`child_process.spawn(…, {stdio: "inherit"})` until `exit`',
-      s.raw,
-    ),
-    series("execa", '`execa(…, {stdio: "inherit"})`', s.execa),
-    series(
-      "raw.piped",
-      "`child_process.spawn()` piped, until `close`",
-      s.rawPiped,
-    ),
-    series("execa.piped", "`execa(cmd)` (piped, buffered)", s.execaPiped),
+  const s = await calls.withPart(raw, mine(calls.spawnPart), p);
+  return [
+    ...labelled(s.raw, {
+      raw: '`child_process.spawn(…, {stdio: "inherit"})` until `exit`',
+      execa: '`execa(…, {stdio: "inherit"})`',
+      "raw.piped": "`child_process.spawn()` piped, until `close`",
+      "execa.piped": "`execa(cmd)` (piped, buffered)",
+      ...isBun ? { "Bun.spawn": "`Bun.spawn(…).exited`" } : {},
+    }),
+    ...s.series,
   ];
-  if (subproc) {
-    out.push(series("run", "subproc `run(cmd)`", s.run));
-    out.push(
-      series(
-        "run.noCleanup",
-        "subproc `run(cmd, {cleanup: false})` (no exit hooks)",
-        s.runNoCleanup,
-      ),
-    );
-    out.push(
-      series(
-        "run.capture",
-        "subproc `run(cmd, {capture: true})`",
-        s.runCapture,
-      ),
-    );
-  }
-  if (isBun) out.push(series("Bun.spawn", "`Bun.spawn(…).exited`", s.bunSpawn));
-  return out;
 }
 
-/** 2. Spawn + wait with a new session. */
+/**
+ * 2. Spawn + wait with a new session; 11. the same in a cgroup.
+ *
+ * @param {SamplingParams & { quiet: SamplingParams & { gapMs: number } }} p
+ * @returns {Promise<Series[]>}
+ */
 async function sessionCase(p) {
-  const variants = {
-    raw: () => rawWait("/bin/true", [], { stdio: "inherit", detached: true }),
-    execa: () => execa("/bin/true", { stdio: "inherit", detached: true }),
-  };
-  if (subproc) {
-    variants.spawn = () =>
-      subproc.spawn(["/bin/true"], { newSession: true }).status;
-  }
-  const s = await interleave(variants, p);
-  const out = [
-    series(
-      "raw.detached",
-      "`child_process.spawn(…, {detached: true})` until `exit`",
-      s.raw,
-    ),
-    series("execa.detached", "`execa(…, {detached: true})`", s.execa),
+  const s = await calls.withPart(
+    {
+      "raw.detached": () =>
+        rawWait("/bin/true", [], { stdio: "inherit", detached: true }),
+      "execa.detached": () =>
+        execa("/bin/true", { stdio: "inherit", detached: true }),
+    },
+    mine(calls.sessionPart),
+    p,
+  );
+  return [
+    ...labelled(s.raw, {
+      "raw.detached": "`child_process.spawn(…, {detached: true})` until `exit`",
+      "execa.detached": "`execa(…, {detached: true})`",
+    }),
+    ...s.series,
+    ...subproc ? await calls.quietSpawns(subproc, p.quiet) : [],
   ];
-  if (subproc) {
-    out.push(
-      series(
-        "spawn.newSession",
-        "subproc `spawn(cmd, {newSession: true}).status`",
-        s.spawn,
-      ),
-    );
-  }
-  return out;
 }
 
-function isGone(pid) {
-  try {
-    const line = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = line[line.lastIndexOf(")") + 2];
-    return state === "Z" || state === "X";
-  } catch {
-    return true;
-  }
-}
-
-async function killAndWait(pid) {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-  for (let i = 0; i < 2000 && !isGone(pid); i++) await sleep(1);
-}
-
-/** 3. Detach until the parent may exit (a written pidfile). */
+/**
+ * 3. Detach until the parent may exit (a written pidfile).
+ *
+ * @param {SamplingParams} p
+ * @returns {Promise<Series[]>}
+ */
 async function detachCase(p) {
   const dir = mkdtempSync(join(tmpdir(), "subproc-bench-"));
   const pidfile = join(dir, "daemon.pid");
-  const variants = {
-    raw: () => {
-      const child = nodeSpawn("sleep", ["100000"], {
-        stdio: "ignore",
-        detached: true,
-      });
-      child.unref();
-      writeFileSync(`${pidfile}.tmp`, `${child.pid}\n`);
-      renameSync(`${pidfile}.tmp`, pidfile);
-      return child.pid;
-    },
-  };
-  if (subproc) {
-    variants.detach = async () =>
-      (await subproc.detach(["sleep", "100000"], { pidfile })).pid;
-  }
-  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  const wrapped = Object.fromEntries(
-    Object.entries(variants).map(([name, fn]) => [name, async () => {
-      const start = performance.now();
-      const pid = await fn();
-      samples[name].push(performance.now() - start);
-      await killAndWait(pid);
-      rmSync(pidfile, { force: true });
-    }]),
-  );
+  let pid = 0;
   try {
-    await interleave(wrapped, { ...p, minMs: Infinity });
+    const s = await calls.withPart(
+      {
+        "raw.detach": {
+          timed: () => {
+            const child = nodeSpawn("sleep", ["100000"], {
+              stdio: "ignore",
+              detached: true,
+            });
+            child.unref();
+            pid = child.pid ?? 0;
+            writeFileSync(`${pidfile}.tmp`, `${pid}\n`);
+            renameSync(`${pidfile}.tmp`, pidfile);
+            return Promise.resolve();
+          },
+          then: () => calls.endDaemon(pid, pidfile),
+        },
+      },
+      mine((lib) => calls.detachPart(lib, pidfile)),
+      { ...p, minMs: Infinity },
+    );
+    return [
+      ...labelled(s.raw, {
+        "raw.detach":
+          "`child_process.spawn(…, {detached: true})` + `unref()` + pidfile",
+      }),
+      ...s.series,
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const out = [
-    series(
-      "raw.detach",
-      "`child_process.spawn(…, {detached: true})` + `unref()` + pidfile",
-      samples.raw.slice(p.warmup),
-    ),
-  ];
-  if (subproc) {
-    out.push(
-      series(
-        "detach",
-        "subproc `await detach(cmd, {pidfile})`",
-        samples.detach.slice(p.warmup),
-      ),
-    );
-  }
-  return out;
 }
 
-function stat(pid) {
-  try {
-    const line = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = line.slice(line.lastIndexOf(")") + 2).split(" ");
-    return { pid, state: f[0], ppid: Number(f[1]), start: f[19] };
-  } catch {
-    return null;
-  }
-}
-
-const live = (row) => row !== null && row.state !== "Z" && row.state !== "X";
-const stillRuns = (m) => {
-  const now = stat(m.pid);
-  return live(now) && now.start === m.start;
-};
-
-function descendants(root) {
-  const rows = [];
-  for (const name of readdirNames("/proc")) {
-    const row = stat(Number(name));
-    if (live(row)) rows.push(row);
-  }
-  const children = new Map();
-  for (const row of rows) {
-    if (!children.has(row.ppid)) children.set(row.ppid, []);
-    children.get(row.ppid).push(row);
-  }
-  const found = rows.filter((r) => r.pid === root);
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.pop()) ?? []) {
-      found.push(child);
-      queue.push(child.pid);
-    }
-  }
-  return found;
-}
-
-function readdirNames(dir) {
-  return readdirSync(dir).filter((n) =>
-    n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57
-  );
-}
-
-async function watchEnd(members, start, settleMs) {
-  let left = members.filter(stillRuns);
-  let lastEnd = performance.now();
-  while (left.length > 0) {
-    await sleep(1);
-    const now = left.filter(stillRuns);
-    const t = performance.now();
-    if (now.length < left.length) lastEnd = t;
-    left = now;
-    if (t - lastEnd > settleMs) break;
-  }
-  return { ms: lastEnd - start, survivors: left };
-}
-
-async function killAll(members) {
-  for (let round = 0; round < 100; round++) {
-    const left = members.filter(stillRuns);
-    if (left.length === 0) return;
-    for (const m of left) {
-      try {
-        process.kill(m.pid, "SIGKILL");
-      } catch {
-        // gone meanwhile
-      }
-    }
-    await sleep(10);
-  }
-  throw new Error("Could not clean up the benchmark tree");
-}
-
-/** 4. Stopping a tree. */
+/**
+ * 4. Stopping a tree.
+ *
+ * @param {import("./_trees.mjs").TreeParams} p
+ * @returns {Promise<Series[]>}
+ */
 async function treeCase(p) {
+  /** @type {Record<string, () => Promise<import("./_sampling.mjs").Outcome>>} */
   const methods = {
-    treeKill: async (root, members, start) => {
-      await new Promise((resolve, reject) =>
-        treeKill(
-          root,
-          "SIGTERM",
-          (error) => (error ? reject(error) : resolve()),
-        )
-      );
-      return await watchEnd(members, start, p.settleMs);
-    },
+    treeKill: () =>
+      stopRawTree(p, async (root, members, start) => {
+        await new Promise((resolve, reject) =>
+          treeKill(
+            root,
+            "SIGTERM",
+            (error) => (error ? reject(error) : resolve(undefined)),
+          )
+        );
+        return await watchEnd(members, start, p.settleMs);
+      }),
   };
   if (subproc) {
-    methods.killTree = async (root, members, start) => {
-      await subproc.killTree(root);
-      return {
-        ms: performance.now() - start,
-        survivors: members.filter(stillRuns),
-      };
-    };
+    methods.killTree = () => stopRawTree(p, calls.killTreeStop(subproc));
   }
-  const samples = {};
-  const survivors = {};
-  for (const name of Object.keys(methods)) {
-    samples[name] = [];
-    survivors[name] = [];
-  }
-  const done = (name) => {
-    const n = samples[name].length;
-    const total = samples[name].reduce((a, b) => a + b, 0);
-    return n >= p.maxReps ||
-      (n >= p.floorReps && (n >= p.minReps || total >= p.minMs));
-  };
-  const names = Object.keys(methods);
-  while (!names.every(done)) {
-    for (const name of shuffled(names.filter((n) => !done(n)))) {
-      const root = nodeSpawn(join(here, "tree.sh"), p.shape.map(String), {
-        stdio: "ignore",
-        detached: true,
-      });
-      const exited = new Promise((resolve) => root.once("exit", resolve));
-      let members = [];
-      try {
-        const deadline = performance.now() + 20_000;
-        while ((members = descendants(root.pid)).length < p.size) {
-          if (performance.now() > deadline) throw new Error("tree not built");
-          await sleep(5);
-        }
-        await sleep(20);
-        members = descendants(root.pid);
-        const start = performance.now();
-        const end = await methods[name](root.pid, members, start);
-        samples[name].push(end.ms);
-        survivors[name].push(end.survivors.length);
-      } finally {
-        await killAll(members);
-        await exited;
-      }
-    }
-  }
-  const out = [
-    series(
-      "tree-kill",
+  const found = await sampleCostly(methods, p);
+  return [
+    stopSeries(
+      own("tree-kill"),
       "tree-kill `treeKill(pid)` (until the last member is gone)",
-      samples.treeKill,
-      {
-        survivors: survivors.treeKill,
-        treeSize: p.size,
-      },
+      found.treeKill,
+      p.size,
     ),
+    ...subproc ? [calls.killTreeSeries(found.killTree, p.size)] : [],
   ];
-  if (subproc) {
-    out.push(
-      series(
-        "killTree",
-        "subproc `await killTree(pid)` (until it resolves)",
-        samples.killTree,
-        {
-          survivors: survivors.killTree,
-          treeSize: p.size,
-        },
-      ),
-    );
-  }
-  return out;
 }
 
-/** 5. Capture throughput. */
+/**
+ * 5. Capture throughput.
+ *
+ * @param {SamplingParams & { mib: number, file: string }} p
+ * @returns {Promise<Series[]>}
+ */
 async function captureCase(p) {
   const bytes = p.mib * 1024 * 1024;
+  /** @param {number} n */
   const check = (n) => {
     if (n !== bytes) throw new Error(`captured ${n} bytes, expected ${bytes}`);
   };
-  const variants = {
-    raw: async () => check((await rawCapture("cat", [p.file])).length),
-    execa: async () =>
-      check(
-        (await execa("cat", [p.file], {
-          encoding: "buffer",
-          maxBuffer: 2 * bytes,
-          stdin: "ignore",
-        })).stdout.length,
-      ),
-  };
-  if (subproc) {
-    variants.run = async () =>
-      check(
-        (await subproc.run(["cat", p.file], {
-          capture: "bytes",
-          maxBuffer: 2 * bytes,
-          stdin: "null",
-        })).stdout.byteLength,
-      );
-  }
-  const s = await interleave(variants, p);
+  const s = await calls.withPart(
+    {
+      "raw.capture": async () =>
+        check((await rawCapture("cat", [p.file])).length),
+      "execa.capture": async () =>
+        check(
+          (await execa("cat", [p.file], {
+            encoding: "buffer",
+            maxBuffer: 2 * bytes,
+            stdin: "ignore",
+          })).stdout.length,
+        ),
+    },
+    mine((lib) => calls.capturePart(lib, p.file, check, bytes)),
+    p,
+  );
   const meta = { bytes };
-  const out = [
-    series(
-      "raw.capture",
-      '`child_process.spawn("cat")` + `Buffer.concat`',
-      s.raw,
-      meta,
-    ),
-    series(
-      "execa.capture",
-      '`execa("cat", …, {encoding: "buffer"})`',
-      s.execa,
-      meta,
-    ),
+  return [
+    ...labelled(s.raw, {
+      "raw.capture": '`child_process.spawn("cat")` + `Buffer.concat`',
+      "execa.capture": '`execa("cat", …, {encoding: "buffer"})`',
+    }, meta),
+    ...s.series,
   ];
-  if (subproc) {
-    out.push(
-      series(
-        "run.bytes",
-        'subproc `run(["cat", file], {capture: "bytes"})`',
-        s.run,
-        meta,
-      ),
-    );
-  }
-  return out;
 }
 
-const IGNORES_TERM = ["sh", "-c", "trap '' TERM; exec sleep 30"];
-const holdsStdout = (hold) => ["sh", "-c", `sleep ${hold} & exec sleep 30`];
-const exitsHoldingStdout = (
-  hold,
-) => ["sh", "-c", `sleep ${hold} & echo started`];
-
-/** Live `sleep HOLD` processes: grandchildren a timeout left running. */
-function holders(hold, kill = false) {
-  let count = 0;
-  for (const name of readdirNames("/proc")) {
-    try {
-      if (
-        readFileSync(`/proc/${name}/cmdline`, "utf8") === `sleep\0${hold}\0`
-      ) {
-        if (live(stat(Number(name)))) {
-          count++;
-          if (kill) process.kill(Number(name), "SIGKILL");
-        }
-      }
-    } catch {
-      // gone
-    }
-  }
-  return count;
-}
-
-async function timed(fn) {
-  const start = performance.now();
-  try {
-    await fn();
-  } catch (error) {
-    if (!error?.timedOut && error?.name !== "TimeoutExpiredError") throw error;
-  }
-  return performance.now() - start;
-}
-
-/** 6. Timeout precision. */
+/**
+ * 6. Timeout precision: execa's (it waits for the grandchild holding stdout:
+ * fewer repetitions of those), then subproc's.
+ *
+ * @param {{ reps: number, hangReps: number, hold: number }} p
+ * @returns {Promise<Series[]>}
+ */
 async function timeoutCase(p) {
-  const s = {
-    execaA: [],
-    execaB: [],
-    execaC: [],
-    runA: [],
-    runB: [],
-    runC: [],
-  };
-  const left = { execaB: [], runB: [], execaC: [], runC: [] };
-  const [cfile, ...cargs] = exitsHoldingStdout(p.hold);
-  const [file, ...args] = IGNORES_TERM;
-  const [bfile, ...bargs] = holdsStdout(p.hold);
+  /** @type {number[]} */
+  const a = [], b = [], c = [], leftB = [], leftC = [];
+  /** @param {string[]} argv @param {Record<string, unknown>} options */
+  const run = (argv, options) => execa(argv[0] ?? "", argv.slice(1), options);
   for (let i = 0; i < p.reps; i++) {
-    s.execaA.push(
-      await timed(() =>
-        execa(file, args, { timeout: 200, forceKillAfterDelay: 100 })
+    a.push(
+      await commands.timed(() =>
+        run(commands.IGNORES_TERM, { timeout: 200, forceKillAfterDelay: 100 })
       ),
     );
-    if (subproc) {
-      s.runA.push(
-        await timed(() =>
-          subproc.run(IGNORES_TERM, { timeout: 200, grace: 100, capture: true })
-        ),
-      );
-      s.runB.push(
-        await timed(() =>
-          subproc.run(holdsStdout(p.hold), { timeout: 200, capture: true })
-        ),
-      );
-      left.runB.push(holders(p.hold));
-      while (holders(p.hold, true) > 0) await sleep(5);
-    }
   }
-  // execa waits for the grandchild here (HOLD s): fewer repetitions.
   for (let i = 0; i < p.hangReps; i++) {
-    s.execaB.push(await timed(() => execa(bfile, bargs, { timeout: 200 })));
-    left.execaB.push(holders(p.hold));
-    while (holders(p.hold, true) > 0) await sleep(5);
-    s.execaC.push(await timed(() => execa(cfile, cargs)));
-    left.execaC.push(holders(p.hold));
-    while (holders(p.hold, true) > 0) await sleep(5);
-    if (subproc) {
-      s.runC.push(
-        await timed(() =>
-          subproc.run(exitsHoldingStdout(p.hold), { capture: true })
-        ),
-      );
-      left.runC.push(holders(p.hold));
-      while (holders(p.hold, true) > 0) await sleep(5);
-    }
+    b.push(
+      await commands.timed(() =>
+        run(commands.holdsStdout(p.hold), { timeout: 200 })
+      ),
+    );
+    leftB.push(commands.holders(p.hold));
+    await commands.holdersGone(p.hold);
+    c.push(
+      await commands.timed(() => run(commands.exitsHoldingStdout(p.hold), {})),
+    );
+    leftC.push(commands.holders(p.hold));
+    await commands.holdersGone(p.hold);
   }
-  const out = [
+  return [
     series(
-      "execa.timeout.ignoreTerm",
+      own("execa.timeout.ignoreTerm"),
       "`execa(ignoresTerm, {timeout: 200, forceKillAfterDelay: 100})`",
-      s.execaA,
+      a,
       { expectMs: 300 },
     ),
     series(
-      "execa.timeout.grandchild",
+      own("execa.timeout.grandchild"),
       "`execa(grandchildHoldsStdout, {timeout: 200})`",
-      s.execaB,
-      { expectMs: 200, leftRunning: left.execaB },
+      b,
+      { expectMs: 200, leftRunning: leftB },
     ),
     series(
-      "execa.exitHoldingStdout",
+      own("execa.exitHoldingStdout"),
       "`execa(exitsGrandchildHoldsStdout)` (no timeout)",
-      s.execaC,
-      { holdMs: p.hold * 1000, leftRunning: left.execaC },
+      c,
+      { holdMs: p.hold * 1000, leftRunning: leftC },
     ),
+    ...subproc ? await calls.timeoutRuns(subproc, p) : [],
   ];
-  if (subproc) {
-    out.push(
-      series(
-        "run.timeout.ignoreTerm",
-        "subproc `run(ignoresTerm, {timeout: 200, grace: 100})`",
-        s.runA,
-        { expectMs: 300 },
-      ),
-    );
-    out.push(
-      series(
-        "run.timeout.grandchild",
-        "subproc `run(grandchildHoldsStdout, {timeout: 200})`",
-        s.runB,
-        { expectMs: 200, leftRunning: left.runB },
-      ),
-    );
-    out.push(
-      series(
-        "run.exitHoldingStdout",
-        "subproc `run(exitsGrandchildHoldsStdout, {capture: true})` (no timeout)",
-        s.runC,
-        { holdMs: p.hold * 1000, leftRunning: left.runC },
-      ),
-    );
-  }
-  return out;
 }
 
-/** Writes "waiting", then "ready" once a line comes in on stdin. */
-const ECHO_READY = [
-  "sh",
-  "-c",
-  "echo waiting; read x; echo ready; exec sleep 30",
-];
-
-/** The line round trip by hand: write a line to `sh`'s stdin, wait for
- * "ready" in its `data` events. */
+/**
+ * The line round trip by hand: write a line to `sh`'s stdin, wait for
+ * "ready" in its `data` events.
+ *
+ * @returns {Promise<number>}
+ */
 function rawLineRoundTrip() {
   return new Promise((resolve, reject) => {
-    const [file, ...args] = ECHO_READY;
+    const [file = "sh", ...args] = commands.ECHO_READY;
     const child = nodeSpawn(file, args, { stdio: ["pipe", "pipe", "ignore"] });
     let seen = "";
     let start = 0;
@@ -678,128 +375,21 @@ function rawLineRoundTrip() {
   });
 }
 
-/** Reads `reader` until what was read contains `text`. */
-async function readUntil(reader, text) {
-  const decoder = new TextDecoder();
-  let seen = "";
-  while (!seen.includes(text)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`the stream ended before ${text}`);
-    seen += decoder.decode(value, { stream: true });
-  }
-}
-
-/** The same round trip through `ready: { line }`: from the write until
- * `child.ready` resolves. */
-async function readyLineRoundTrip() {
-  const child = subproc.spawn(ECHO_READY, {
-    stdin: "pipe",
-    stdout: "pipe",
-    stderr: "null",
-    ready: { line: "ready" },
-  });
-  const reader = child.stdout.getReader();
-  await readUntil(reader, "waiting\n");
-  reader.releaseLock();
-  const writer = child.stdin.getWriter();
-  const start = performance.now();
-  await writer.write(new TextEncoder().encode("\n"));
-  await child.ready;
-  const ms = performance.now() - start;
-  writer.releaseLock();
-  await child[Symbol.asyncDispose]();
-  return ms;
-}
-
-/** A port nothing listens on (the kernel's pick, released). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** From the moment `port` accepts (we listen on it, at a random point of
- * the poll cycle) until `ready: { port }` of a child resolves. */
-async function readyPortLatency(interval) {
-  const port = await freePort();
-  const child = subproc.spawn(["sleep", "30"], { ready: { port, interval } });
-  await sleep(interval / 2 + Math.random() * interval);
-  const server = createServer((socket) => socket.destroy());
-  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const start = performance.now();
-  await child.ready;
-  const ms = performance.now() - start;
-  await new Promise((resolve) => server.close(resolve));
-  await child.stop();
-  return ms;
-}
-
-/** 8. Readiness latency. */
-async function readyCase(p) {
-  const line = { raw: [], ready: [] };
-  const variants = { raw: rawLineRoundTrip };
-  if (subproc) variants.ready = readyLineRoundTrip;
-  for (let i = -p.warmup; i < p.lineReps; i++) {
-    for (const name of shuffled(Object.keys(variants))) {
-      const ms = await variants[name]();
-      if (i >= 0) line[name].push(ms);
-    }
-  }
-  const out = [
-    series(
-      "raw.line",
-      "by hand: write a line to `sh`'s stdin, wait for `ready` in its `data` events",
-      line.raw,
-    ),
-  ];
-  if (!subproc) return out;
-  const port = [];
-  for (let i = 0; i < p.portReps; i++) {
-    port.push(await readyPortLatency(p.interval));
-  }
-  out.push(
-    series(
-      "ready.line",
-      'subproc `spawn(cmd, {stdout: "pipe", ready: {line}})`: from the write until `child.ready` resolves',
-      line.ready,
-    ),
-    series(
-      "ready.port",
-      `subproc \`ready: {port, interval: ${p.interval}}\`: from \`listen()\` until \`child.ready\` resolves`,
-      port,
-      { interval: p.interval },
-    ),
-  );
-  return out;
-}
-
-const cases = {
+/** @type {Record<string, (p: any, notes: string[]) => Promise<Series[]>>} */
+const CASES = {
   spawn: spawnCase,
   session: sessionCase,
   detach: detachCase,
   tree: treeCase,
   capture: captureCase,
   timeout: timeoutCase,
-  ready: readyCase,
+  ready: (p) =>
+    calls.readyCase(subproc, p, {
+      fn: rawLineRoundTrip,
+      label:
+        "by hand: write a line to `sh`'s stdin, wait for `ready` in its `data` events",
+    }),
+  daemons: async (p) => subproc ? await calls.daemonsCase(subproc, p) : [],
 };
 
-const [name, json] = process.argv.slice(2);
-const fn = cases[name];
-if (!fn) {
-  console.error(
-    `Unknown case ${JSON.stringify(name)}: one of ${
-      Object.keys(cases).join(", ")
-    }`,
-  );
-  process.exit(2);
-}
-const result = await fn(JSON.parse(json ?? "{}"));
-console.log(
-  JSON.stringify({ case: name, runtime: RUNTIME, series: result, notes }),
-);
-process.exit(0);
+process.exit(await runCaseFromArgs(CASES, process.argv.slice(2), notes));

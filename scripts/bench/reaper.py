@@ -23,22 +23,47 @@ PR_SET_CHILD_SUBREAPER = 36
 LEAK_EXIT_CODE = 70
 
 
-def children_of(pid):
-    """Live (not zombie) processes whose parent is `pid`, as (pid, comm)."""
+def comm(pid):
+    """The command name of `pid`, or "?" once it is gone."""
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+def own_children():
+    """Our children (orphans re-parented to us included), as (pid, comm).
+
+    The kernel lists them in /proc/self/task/TID/children (Linux with
+    CONFIG_PROC_CHILDREN, as Debian's, Ubuntu's and Fedora's kernels have);
+    elsewhere each process's status names its parent. Zombies are reaped
+    before this is asked.
+    """
     found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                line = f.read()
-        except OSError:
-            continue
-        close = line.rfind(")")
-        fields = line[close + 2 :].split()
-        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
-            found.append((int(name), line[line.find("(") + 1 : close]))
-    return found
+    try:
+        for tid in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{tid}/children") as f:
+                found.extend(int(pid) for pid in f.read().split())
+    except FileNotFoundError:
+        found = [pid for pid in all_pids() if parent_of(pid) == os.getpid()]
+    return [(pid, comm(pid)) for pid in found]
+
+
+def all_pids():
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def parent_of(pid):
+    """The parent of `pid` (its status's PPid line), or None once gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("PPid:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def reap_all():
@@ -84,14 +109,15 @@ def main(argv):
         if pid == child:
             status = raw
 
-    leaks = children_of(os.getpid())
+    reap_all()
+    leaks = own_children()
     if leaks:
         names = ", ".join(f"{pid} ({comm})" for pid, comm in leaks)
         print(f"reaper: {len(leaks)} leftover process(es): {names}", file=sys.stderr)
     # Kill the leftovers, and whatever they leave to us, until none is left.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        left = children_of(os.getpid())
+        left = own_children()
         for pid, _ in left:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -99,7 +125,7 @@ def main(argv):
                 pass
         time.sleep(0.01)
         reap_all()
-        if not left and not children_of(os.getpid()):
+        if not left and not own_children():
             break
     reap_all()
 

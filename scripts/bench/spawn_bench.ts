@@ -5,7 +5,7 @@
  *   deno task bench:deno
  *
  * The full comparison with the peers, and BENCHMARKS.md, is
- * `deno task bench` (scripts/bench.ts).
+ * `deno task bench` (scripts/bench/main.ts).
  *
  * @module
  */

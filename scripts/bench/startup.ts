@@ -10,12 +10,8 @@
  */
 
 import { existsSync } from "node:fs";
-import {
-  type CaseOutput,
-  interleave,
-  type SamplingParams,
-  type Series,
-} from "./_stats.ts";
+import { interleave } from "./_sampling.mjs";
+import type { SamplingParams, Series } from "./_stats.ts";
 
 /** What the start-up case needs besides its sampling. */
 export interface StartupParams extends SamplingParams {
@@ -142,31 +138,28 @@ async function runToEnd(argv: readonly string[]): Promise<void> {
   if (code !== 0) throw new Error(`${argv.join(" ")} exited ${code}`);
 }
 
-/** Whole-process times of every variant, interleaved. */
-export async function startupCase(p: StartupParams): Promise<CaseOutput> {
+/** Whole-process times of every variant, interleaved; what was skipped goes
+ * to `notes`. */
+export async function startupCase(
+  p: StartupParams,
+  notes: string[],
+): Promise<Series[]> {
   const dir = Deno.makeTempDirSync({ prefix: "subproc-bench-startup-" });
   const empty = `${dir}/empty.ts`;
   Deno.writeTextFileSync(empty, "\n");
-  const notes: string[] = [];
   try {
     const list = await variants(p, empty, notes);
     const samples = await interleave(
       Object.fromEntries(list.map((v) => [v.id, () => runToEnd(v.argv)])),
       p,
     );
-    const series: Series[] = list.map((v) => ({
+    return list.map((v) => ({
       id: v.id,
       label: v.label,
       runtime: v.runtime,
       unit: "ms",
       samples: samples[v.id]!,
     }));
-    return {
-      case: "startup",
-      runtime: `deno ${Deno.version.deno}`,
-      series,
-      notes,
-    };
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

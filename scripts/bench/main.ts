@@ -1,50 +1,52 @@
 /**
- * The benchmarks of issue 9: subproc against the raw runtime calls, the
- * peers (execa, tree-kill, Python's subprocess) and the limit, as ratios
- * measured in one run. Writes BENCHMARKS.md.
+ * The benchmarks (issues 9 and 12): subproc against the raw runtime calls,
+ * the peers (execa, tree-kill, Python's subprocess) and the limit, as ratios
+ * measured in one run. Writes BENCHMARKS.md and the README's "Performance"
+ * section.
  *
- *   deno task bench                 # full run → BENCHMARKS.md (~5 min)
- *   deno task bench --quick         # CI: a few seconds, report in $TMPDIR
+ *   npm run build:npm && npm run bench   # full run → BENCHMARKS.md, README.md (~8 min)
+ *   deno task bench --quick              # CI: a few seconds, both in $TMPDIR
  *
  * Options: `--quick`; `--only=spawn,tree` (cases: spawn session detach tree
- * capture timeout memory startup ready); `--no-peers` (Deno alone); `--out=FILE`;
- * `--readme=FILE` (also write the README section); `--json=FILE` (save the
- * raw samples and the run's machine, versions and notes); `--from-json=FILE`
- * (measure nothing: render a saved run again).
+ * daemons capture timeout memory startup ready; a partial run writes no
+ * README unless asked); `--no-peers` (Deno alone); `--out=FILE`;
+ * `--readme=FILE` (the README whose section to replace); `--json=FILE` (save
+ * the raw samples and the run's machine, versions and notes);
+ * `--from-json=FILE` (measure nothing: render a saved run again).
  *
  * Each case runs in a fresh process: the Deno side in
- * `scripts/bench/deno_cases.ts`, the peers through `scripts/compare.ts`.
+ * `scripts/bench/deno_cases.ts`, the peers through `scripts/bench/compare.ts`.
  * The whole run sits under `scripts/bench/reaper.py`, a child subreaper: PID
  * 1 on our machines never reaps orphans, and stopping process trees orphans
- * thousands. Once everything is done, any process of ours still running is
- * reported (and the exit code is 1); the reaper then kills it.
+ * thousands. It also sits in a cgroup of its own where one can be made. Once
+ * everything is done, any process of ours still running, and any cgroup
+ * directory subproc made below ours, is reported (and the exit code is 1);
+ * the reaper then kills what runs.
  *
  * @module
  */
 
 import { cpus, totalmem } from "node:os";
-import { run } from "../mod.ts";
-import { type CaseName, CASES, holdSeconds, params } from "./bench/_params.ts";
-import {
-  collect,
-  goals,
-  goalTable,
-  readmeSection,
-  renderReport,
-  type RunInfo,
-} from "./bench/_report.ts";
-import type { CaseOutput } from "./bench/_stats.ts";
+import { run } from "../../mod.ts";
+import { goals, goalTable } from "./_goals.ts";
+import { collect } from "./_measures.ts";
+import { type CaseName, CASES, holdSeconds, params } from "./_params.ts";
+import { childrenOf, subprocCgroups } from "./_procfs.mjs";
+import { readmeSection, updateReadme } from "./_readme.ts";
+import { renderReport, type RunInfo } from "./_report.ts";
+import type { CaseOutput } from "./_stats.ts";
 import { findPeers, makeCaptureFile, runCase, runPeers } from "./compare.ts";
 
-const root = new URL("..", import.meta.url).pathname;
-const benchDir = `${root}scripts/bench/`;
+const root = new URL("../..", import.meta.url).pathname;
+const benchDir = new URL(".", import.meta.url).pathname;
 
 function flag(name: string): string | undefined {
   const prefix = `--${name}=`;
   return Deno.args.find((a) => a.startsWith(prefix))?.slice(prefix.length);
 }
 
-/** Re-runs this script under the reaper unless it already is. */
+/** Re-runs this script under the reaper (in a cgroup of its own, where one
+ * can be made) unless it already is. */
 async function underReaper(): Promise<boolean> {
   if (Deno.env.get("SUBPROC_BENCH_REAPER")) return true;
   let python = false;
@@ -67,38 +69,17 @@ async function underReaper(): Promise<boolean> {
     "-A",
     new URL(import.meta.url).pathname,
     ...Deno.args,
-  ], { stdin: "null" });
+  ], { stdin: "null", contain: "auto" });
   Deno.exit(result.code ?? 1);
 }
 
-function stat(pid: number): { ppid: number; state: string } | null {
-  try {
-    const line = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const f = line.slice(line.lastIndexOf(")") + 2).split(" ");
-    return { state: f[0]!, ppid: Number(f[1]) };
-  } catch {
-    return null;
-  }
-}
-
-/** Live processes whose parent is `ppid` (besides us), as "PID (comm)". */
-function childrenOf(ppid: number): string[] {
-  const found: string[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    const pid = Number(entry.name);
-    if (!Number.isInteger(pid) || pid === Deno.pid) continue;
-    const row = stat(pid);
-    if (row && row.ppid === ppid && row.state !== "Z" && row.state !== "X") {
-      let comm = "?";
-      try {
-        comm = Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
-      } catch {
-        // gone
-      }
-      found.push(`${pid} (${comm})`);
-    }
-  }
-  return found;
+/** The cgroup directories subproc made during the run that are still
+ * there; none where the run has no cgroup of its own (where it could not be
+ * told from those of other programs). */
+function cgroupLeftovers(): string[] {
+  const own = Deno.readTextFileSync("/proc/self/cgroup");
+  if (!/^0::.*\/subproc\.[^/]*$/m.test(own)) return [];
+  return subprocCgroups().map((dir) => `cgroup ${dir}`);
 }
 
 function machine(): string[] {
@@ -231,8 +212,9 @@ async function main(): Promise<number> {
   );
   const reaper = Number(Deno.env.get("SUBPROC_BENCH_REAPER") ?? 0);
   const leftovers = [
-    ...childrenOf(Deno.pid),
-    ...(reaper > 0 ? childrenOf(reaper) : []),
+    ...childrenOf(Deno.pid, Deno.pid),
+    ...(reaper > 0 ? childrenOf(reaper, Deno.pid) : []),
+    ...cgroupLeftovers(),
   ];
   for (const out of outputs) {
     for (const note of out.notes) if (!notes.includes(note)) notes.push(note);
@@ -274,19 +256,38 @@ async function main(): Promise<number> {
     };
   const report = renderReport(info, data, goalList);
   Deno.writeTextFileSync(outPath, report);
-  const readme = flag("readme");
+  const readme = flag("readme") ??
+    (quick ? `${tmp}/README.quick.md` : only ? undefined : `${root}README.md`);
   if (readme) {
-    Deno.writeTextFileSync(readme, readmeSection(goalList, data, quick));
+    await writeReadme(readme, readmeSection(goalList, data, quick), goalList);
   }
   const json = flag("json");
   if (json) Deno.writeTextFileSync(json, JSON.stringify({ info, outputs }));
   console.log(goalTable(goalList));
-  log(`wrote ${outPath}`);
+  log(`wrote ${outPath}${readme ? ` and ${readme}` : ""}`);
   if (leftovers.length > 0) {
     console.error(`bench: leftover processes: ${leftovers.join(", ")}`);
     return 1;
   }
   return failed ? 1 : 0;
+}
+
+/** Puts `section` (and the figures it cites) in the README at `path` — a
+ * copy of the project's README when `path` doesn't exist yet — and
+ * formats it. */
+async function writeReadme(
+  path: string,
+  section: string,
+  goalList: ReturnType<typeof goals>,
+): Promise<void> {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    text = Deno.readTextFileSync(`${root}README.md`);
+  }
+  Deno.writeTextFileSync(path, updateReadme(text, section, goalList));
+  await run([Deno.execPath(), "fmt", "--quiet", path], { cwd: root });
 }
 
 async function gitHead(): Promise<string> {

@@ -4,10 +4,10 @@
  * (`scripts/bench/peers.mjs`), and Python's `subprocess` and
  * `os.posix_spawn` (`scripts/bench/peers.py`).
  *
- * `scripts/bench.ts` runs these beside the Deno cases and writes
+ * `scripts/bench/main.ts` runs these beside the Deno cases and writes
  * BENCHMARKS.md. Alone, this script runs the peers and prints their medians:
  *
- *   deno run -A scripts/compare.ts [--quick] [CASE...]
+ *   deno run -A scripts/bench/compare.ts [--quick] [CASE...]
  *
  * Node is `node_modules/.bin/node` (Node 22, the devDependency), else `node`
  * on PATH; `SUBPROC_BENCH_NODE` and `SUBPROC_BENCH_BUN` override. A missing
@@ -17,12 +17,12 @@
  */
 
 import { existsSync } from "node:fs";
-import { run } from "../mod.ts";
-import { type CaseName, CASES, params } from "./bench/_params.ts";
-import { type CaseOutput, summarize } from "./bench/_stats.ts";
+import { run } from "../../mod.ts";
+import { type CaseName, CASES, params } from "./_params.ts";
+import { type CaseOutput, summarize } from "./_stats.ts";
 
-const root = new URL("..", import.meta.url).pathname;
-const benchDir = `${root}scripts/bench/`;
+const root = new URL("../..", import.meta.url).pathname;
+const benchDir = new URL(".", import.meta.url).pathname;
 
 /** One runtime that runs peer cases. */
 export interface Peer {
@@ -42,6 +42,7 @@ const JS_CASES: readonly CaseName[] = [
   "capture",
   "timeout",
   "ready",
+  "daemons",
 ];
 const PYTHON_CASES: readonly CaseName[] = [
   "spawn",
@@ -168,19 +169,13 @@ export async function runCase(
   }
 }
 
-/** Runs `name` on every peer that has it. */
+/** Runs `name` on every peer that has it, one after the other. */
 export async function runPeers(
   peers: readonly Peer[],
   name: CaseName,
   caseParams: unknown,
-  parallel = false,
 ): Promise<CaseOutput[]> {
   const todo = peers.filter((peer) => peer.cases.includes(name));
-  if (parallel) {
-    return await Promise.all(
-      todo.map((peer) => runCase(peer.argv, name, caseParams)),
-    );
-  }
   const outputs: CaseOutput[] = [];
   for (const peer of todo) {
     outputs.push(await runCase(peer.argv, name, caseParams));
