@@ -71,9 +71,20 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: "spawn(cmd, {newSession: true}).status",
+  name: 'spawn(cmd, {newSession: true, contain: "tree"}).status',
   group: "new session",
   async fn() {
-    await spawn(["/bin/true"], { newSession: true }).status;
+    await spawn(["/bin/true"], { newSession: true, contain: "tree" }).status;
   },
 });
+
+for (const contain of ["tree", "cgroup"] as const) {
+  Deno.bench({
+    name: `spawn(cmd, {newSession: true, contain: "${contain}"}).status`,
+    group: "containment",
+    baseline: contain === "tree",
+    async fn() {
+      await spawn(["/bin/true"], { newSession: true, contain }).status;
+    },
+  });
+}
