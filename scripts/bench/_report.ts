@@ -333,7 +333,7 @@ const ITEMS: ItemSpec[] = [
     rows: [
       ["cli.true", null],
       ["gnu.timeout", "cli.true"],
-      ...eachRuntime("cli.bare", ["cli.run", "cli.run.tree", "cli.timeout"]),
+      ...eachRuntime("cli.bare", ["cli.run", "cli.run.cgroup", "cli.timeout"]),
     ],
     extra: [
       { header: "over the bare runtime", cell: overBareCell },

@@ -1,7 +1,8 @@
 /**
  * The start-up case: whole processes, from start to exit, timed from here.
- * `subproc run -- true` (in a cgroup of its own where one can be made, the
- * default, and with `--contain tree`) and `subproc timeout 10 true` on each
+ * `subproc run -- true` (held by its tree and token, the default without
+ * `--timeout`, and in a cgroup of its own with `--contain cgroup`) and
+ * `subproc timeout 10 true` on each
  * runtime (Node through the npm package's `subproc` command), against the
  * same runtime running an empty script, GNU `timeout 10 true`, and `true`
  * itself.
@@ -40,7 +41,7 @@ async function version(argv: string[]): Promise<string> {
     .replace(/^v/, "");
 }
 
-/** The commands of one runtime: bare, `run -- true` (with and without a
+/** The commands of one runtime: bare, `run -- true` (without and with a
  * cgroup), `timeout`. */
 function runtimeVariants(
   rt: "deno" | "node" | "bun",
@@ -57,10 +58,10 @@ function runtimeVariants(
       argv: [...cli, "run", "--", "true"],
     },
     {
-      id: `${rt}.cli.run.tree`,
-      label: "`subproc run --contain tree -- true`",
+      id: `${rt}.cli.run.cgroup`,
+      label: "`subproc run --contain cgroup -- true`",
       runtime,
-      argv: [...cli, "run", "--contain", "tree", "--", "true"],
+      argv: [...cli, "run", "--contain", "cgroup", "--", "true"],
     },
     {
       id: `${rt}.cli.timeout`,
