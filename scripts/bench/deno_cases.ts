@@ -29,13 +29,12 @@ import {
   killTreeSeries,
   killTreeStop,
   quietSpawns,
-  readyCase,
-  type ReadyParams,
   sessionPart,
   spawnPart,
   timeoutRuns,
   withPart,
 } from "./_subproc_calls.mjs";
+import { readyCase, type ReadyParams } from "./_ready.mjs";
 import { stopRawTree, stopSeries, type TreeParams } from "./_trees.mjs";
 import { ECHO_READY, readUntil } from "./_commands.mjs";
 

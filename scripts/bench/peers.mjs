@@ -34,6 +34,7 @@ import {
   sampleCostly,
   series,
 } from "./_sampling.mjs";
+import { readyCase } from "./_ready.mjs";
 import * as calls from "./_subproc_calls.mjs";
 import { stopRawTree, stopSeries } from "./_trees.mjs";
 
@@ -384,7 +385,7 @@ const CASES = {
   capture: captureCase,
   timeout: timeoutCase,
   ready: (p) =>
-    calls.readyCase(subproc, p, {
+    readyCase(subproc, p, {
       fn: rawLineRoundTrip,
       label:
         "by hand: write a line to `sh`'s stdin, wait for `ready` in its `data` events",
