@@ -162,8 +162,7 @@ export class ChildProcess implements Subprocess, ChildTarget {
     cmd: readonly string[],
     handle: ChildHandle,
     plan: SpawnPlan,
-    containment: Containment,
-    watch?: ReadyWatch,
+    { containment, watch, askedAt }: Started,
   ) {
     this.cmd = cmd;
     this.#handle = handle;
@@ -183,7 +182,7 @@ export class ChildProcess implements Subprocess, ChildTarget {
       return status;
     });
     rememberChild(this);
-    this.#arm();
+    this.#arm(askedAt);
     if (watch === undefined) this.ready = NOTHING_TO_WAIT_FOR;
     else {
       this.ready = watch.wait(this);
@@ -191,7 +190,10 @@ export class ChildProcess implements Subprocess, ChildTarget {
     }
   }
 
-  #arm(): void {
+  /** Timers and listeners; the `timeout` counts from `askedAt`, when the
+   * caller asked for the child (starting it may have waited on the kernel:
+   * see `spawnInside`). */
+  #arm(askedAt: number): void {
     const plan = this.#plan;
     if (plan.cleanup) {
       this.#unregister = registerForCleanup({
@@ -199,7 +201,8 @@ export class ChildProcess implements Subprocess, ChildTarget {
       });
     }
     if (plan.timeout !== undefined) {
-      this.#timer = new LongTimer(() => this.#stopFor("timeout"), plan.timeout);
+      const left = plan.timeout - (performance.now() - askedAt);
+      this.#timer = new LongTimer(() => this.#stopFor("timeout"), left);
     }
     if (plan.signal) {
       const onAbort = () => this.#stopFor("abort");
@@ -493,12 +496,22 @@ export function spawnError(
   }
 }
 
+/** How a child came to be, for {@linkcode ChildProcess}. */
+interface Started {
+  readonly containment: Containment;
+  /** Watches for `ready`, when asked. */
+  readonly watch: ReadyWatch | undefined;
+  /** `performance.now()` when the spawn was asked for. */
+  readonly askedAt: number;
+}
+
 /** Starts `cmd` after checking every option; internal entry shared with
  * `run()` and `detach()`. */
 export function spawnWithPlan(
   cmd: readonly string[],
   plan: SpawnPlan,
 ): ChildProcess {
+  const askedAt = performance.now();
   // The exit hooks go in before the child starts: installing them can fail
   // (see installCleanupHooks), and a child must not be left running then.
   if (plan.cleanup && !installCleanupHooks()) {
@@ -518,7 +531,7 @@ export function spawnWithPlan(
     const handle = cgroup === null
       ? start()
       : os.cgroups!.spawnInside(cgroup, start);
-    return new ChildProcess(cmd, handle, plan, containment, watch);
+    return new ChildProcess(cmd, handle, plan, { containment, watch, askedAt });
   } catch (error) {
     // Nothing started: nothing may be left behind.
     if (containment.cgroup !== null) releaseCgroup(containment.cgroup);

@@ -136,7 +136,10 @@ export interface SpawnOptions {
    * {@linkcode ContainMode}).
    * @default {"auto" with `newSession: true`, else "tree"} */
   readonly contain?: ContainMode;
-  /** Stop the child (its group, or its tree) after this many milliseconds.
+  /** Stop the child (its cgroup, group or tree) this many milliseconds
+   * after `spawn()` (or `run()`) was called — counted from the call, so
+   * that a start that waited on the kernel (the first move into a cgroup)
+   * doesn't lengthen it. Any length works.
    * @default {undefined} (no timeout) */
   readonly timeout?: number;
   /** The first signal sent when the child is stopped by `timeout`, `signal`

@@ -11,21 +11,23 @@ export { sleep };
 /** How often we look at the process table while waiting for processes to end. */
 export const POLL_MS = 10;
 
-/** Polls `done` every {@linkcode POLL_MS} until it returns `true` (→ `true`)
- * or `ms` have passed (→ `false`). When `wake` (say, a child's status)
- * settles, `done` is checked again at once rather than at the next tick:
- * a stop then returns within a millisecond or two of the child's end. */
+/** Polls `done` every `every` ms (default {@linkcode POLL_MS}) until it
+ * returns `true` (→ `true`) or `ms` have passed (→ `false`). When `wake`
+ * (say, a child's status) settles, `done` is checked again at once rather
+ * than at the next tick: a stop then returns within a millisecond or two of
+ * the child's end. */
 export async function pollUntil(
   done: () => boolean,
   ms: number,
   wake?: Promise<unknown>,
+  every: number = POLL_MS,
 ): Promise<boolean> {
   const deadline = performance.now() + ms;
   let woken = wake === undefined;
   while (!done()) {
     if (performance.now() >= deadline) return false;
     const pause = Math.min(
-      POLL_MS,
+      every,
       Math.max(1, deadline - performance.now()),
     );
     if (woken) await sleep(pause);

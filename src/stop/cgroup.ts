@@ -24,6 +24,10 @@ import type { StopStrategy } from "./strategy.ts";
  * starts meanwhile is still ended by `cgroup.kill` after the grace period. */
 const FREEZE_WAIT_MS = 500;
 
+/** How often `cgroup.events` is read while waiting: one small file, cheap
+ * enough to read every millisecond (a process-table scan is not). */
+const EVENTS_POLL_MS = 1;
+
 /** The strategy for cgroup `dir`, made for process `pid`; `wake` settles
  * when that process (a child of ours) ends. */
 export function cgroupStrategy(
@@ -40,7 +44,12 @@ export function cgroupStrategy(
     async ask(signal) {
       cgroups.setFrozen(dir, true);
       try {
-        await pollUntil(() => cgroups.isFrozen(dir), FREEZE_WAIT_MS);
+        await pollUntil(
+          () => cgroups.isFrozen(dir),
+          FREEZE_WAIT_MS,
+          undefined,
+          EVENTS_POLL_MS,
+        );
         const members = cgroups.members(dir);
         withContinue((s) => {
           for (const member of members) os.signal(member, s);
@@ -56,6 +65,7 @@ export function cgroupStrategy(
       cgroups.kill(dir);
     },
     ...(wake === undefined ? {} : { wake }),
+    pollMs: EVENTS_POLL_MS,
     finish: () => void cgroups.remove(dir),
   };
 }

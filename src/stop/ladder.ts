@@ -47,14 +47,15 @@ async function escalate(
   grace: number,
 ): Promise<void> {
   const gone = () => strategy.gone();
+  const { wake, pollMs } = strategy;
   if (signal !== "SIGKILL") {
     await strategy.ask(signal);
-    if (await pollUntil(gone, grace, strategy.wake)) return;
+    if (await pollUntil(gone, grace, wake, pollMs)) return;
   }
   const deadline = performance.now() + KILL_WAIT_MS;
   do {
     strategy.force();
-    if (await pollUntil(gone, FORCE_RETRY_MS, strategy.wake)) return;
+    if (await pollUntil(gone, FORCE_RETRY_MS, wake, pollMs)) return;
   } while (performance.now() < deadline);
   const left = strategy.survivors();
   if (left.length === 0) return;

@@ -7,6 +7,7 @@
  */
 
 import type { Signal } from "../types.ts";
+import { POLL_MS } from "../wait.ts";
 
 /** A set of processes and how to ask and force them to end. */
 export interface StopStrategy {
@@ -27,6 +28,10 @@ export interface StopStrategy {
   /** Settles when the set may just have emptied (a child's status), so the
    * ladder looks again at once rather than at its next poll. */
   readonly wake?: Promise<unknown>;
+  /** How often {@linkcode StopStrategy.gone} may be asked, in ms: a cheap
+   * check (one small file) more often than a scan of the process table.
+   * @default {10} */
+  readonly pollMs?: number;
   /** Called once the set is gone (e.g. to remove a cgroup's directory). */
   finish?(): void;
 }
@@ -37,6 +42,7 @@ export function unionOf(parts: readonly StopStrategy[]): StopStrategy {
   if (first === undefined) throw new RangeError("unionOf() needs a strategy");
   if (parts.length === 1) return first;
   const wakes = parts.map((part) => part.wake).filter((w) => w !== undefined);
+  const pollMs = Math.max(...parts.map((part) => part.pollMs ?? POLL_MS));
   return {
     what: first.what,
     pid: first.pid,
@@ -49,6 +55,7 @@ export function unionOf(parts: readonly StopStrategy[]): StopStrategy {
       for (const part of parts) part.force();
     },
     ...(wakes.length === 0 ? {} : { wake: Promise.race(wakes) }),
+    pollMs,
     finish() {
       for (const part of parts) part.finish?.();
     },
