@@ -10,7 +10,12 @@ import { withPidfileLock } from "./pidfile_lock.ts";
 import type { ReadyOptions, ReadyResult } from "./ready/types.ts";
 import { withReady } from "./ready/validate.ts";
 import { type ChildProcess, spawnWithPlan } from "./spawn.ts";
-import type { ContainMode, StdioOption, WindowsOptions } from "./types.ts";
+import type {
+  ContainMode,
+  StderrOption,
+  StdioOption,
+  WindowsOptions,
+} from "./types.ts";
 import {
   validateCmd,
   validateOptionsObject,
@@ -37,9 +42,10 @@ export interface DetachOptions {
     readonly file: string;
     readonly append?: boolean;
   };
-  /** The program's stderr: `"null"` or a file.
+  /** The program's stderr: `"null"`, a file, or `"stdout"`: the very
+   * descriptor of its stdout (one log, in the order it wrote).
    * @default {"null"} */
-  readonly stderr?: "null" | {
+  readonly stderr?: "null" | "stdout" | {
     readonly file: string;
     readonly append?: boolean;
   };
@@ -99,7 +105,7 @@ const DETACH_KEYS: ReadonlySet<string> = new Set([
   "windows",
 ]);
 
-function detachedStdio(option: string, value: unknown): StdioOption {
+function detachedStdio(option: string, value: unknown): StderrOption {
   if (value === undefined) return "null";
   if (value === "pipe" || value === "inherit") {
     throw new TypeError(
@@ -108,7 +114,7 @@ function detachedStdio(option: string, value: unknown): StdioOption {
       }`,
     );
   }
-  return value as StdioOption;
+  return value as StderrOption;
 }
 
 /**
@@ -197,8 +203,8 @@ export async function detachUnit(
     ...(opts.clearEnv === undefined ? {} : { clearEnv: opts.clearEnv }),
     ...(opts.windows === undefined ? {} : { windows: opts.windows }),
     ...(opts.contain === undefined ? {} : { contain: opts.contain }),
-    stdin: detachedStdio("stdin", opts.stdin),
-    stdout: detachedStdio("stdout", opts.stdout),
+    stdin: detachedStdio("stdin", opts.stdin) as StdioOption,
+    stdout: detachedStdio("stdout", opts.stdout) as StdioOption,
     stderr: detachedStdio("stderr", opts.stderr),
     newSession: true,
     cleanup: false,

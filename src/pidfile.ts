@@ -9,6 +9,7 @@ import { describe } from "./describe.ts";
 import { os } from "./os/select.ts";
 import { MAX_PID, validatePid } from "./safety.ts";
 import { readTrustedFile, writeTrustedFile } from "./trust/file.ts";
+import { validateEncodable } from "./validate.ts";
 import type { Subject } from "./trust/rules.ts";
 
 const PID_LINE = /^([1-9][0-9]{0,9})\n?$/;
@@ -55,7 +56,8 @@ export class Pidfile {
    *
    * @param path Where the pidfile lives; its directory must exist when
    * writing.
-   * @throws {TypeError} `path` is not a non-empty string without NUL bytes.
+   * @throws {TypeError} `path` is not a non-empty string without NUL bytes,
+   * or holds a lone surrogate (which has no UTF-8 encoding).
    */
   constructor(path: string) {
     if (typeof path !== "string" || path === "" || path.includes("\0")) {
@@ -65,6 +67,7 @@ export class Pidfile {
         }`,
       );
     }
+    validateEncodable("the pidfile `path`", path);
     this.path = path;
     this.#subject = { what: "pidfile", path };
   }

@@ -23,6 +23,7 @@ import {
   optionalBoolean,
   SPAWN_OPTION_KEYS,
   validateCmd,
+  validateInput,
   validateOptionsObject,
   validateSpawnOptions,
 } from "./validate.ts";
@@ -86,6 +87,17 @@ function describeEnd(status: ExitStatus): string {
  * console.log(result.stdout); // "hello\n"
  * ```
  *
+ * @example stdout and stderr in one, in the order written (`2>&1`)
+ * ```ts
+ * import { run } from "@subproc/subproc";
+ * const { stdout, stderr } = await run(["sh", "-c", "echo a; echo b >&2; echo c"], {
+ *   capture: true,
+ *   stderr: "stdout",
+ * });
+ * console.log(stdout); // "a\nb\nc\n"
+ * console.log(stderr); // ""
+ * ```
+ *
  * @example A timeout that ends the grandchildren too
  * ```ts
  * import { run, TimeoutExpiredError } from "@subproc/subproc";
@@ -120,17 +132,7 @@ export async function run(
     & Record<string, unknown>;
   const capture = validateCapture(opts.capture);
   const check = optionalBoolean("check", opts.check, false);
-  const input = opts.input;
-  if (
-    input !== undefined && typeof input !== "string" &&
-    !(input instanceof Uint8Array)
-  ) {
-    throw new TypeError(
-      `Expected the \`input\` option to be a string or a Uint8Array, got ${
-        describe(input)
-      }`,
-    );
-  }
+  const input = validateInput(opts.input);
   if (
     input !== undefined && opts.stdin !== undefined && opts.stdin !== "pipe"
   ) {
@@ -181,7 +183,12 @@ export async function run(
     cmd: args,
     pid: child.pid,
     stdout: convert(output.stdout),
-    stderr: convert(output.stderr),
+    // Sent down stdout: captured there, so stderr is empty, not missing.
+    stderr: convert(
+      plan.stderr === "stdout" && output.stdout !== undefined
+        ? new Uint8Array(0)
+        : output.stderr,
+    ),
     durationMs,
   };
   const fields = {

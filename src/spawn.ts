@@ -26,6 +26,7 @@ import { type Containment, prepareContainment } from "./contain/prepare.ts";
 import { releaseCgroup, terminateCgroupNow } from "./contain/release.ts";
 import type {
   ExitStatus,
+  Input,
   Signal,
   SpawnOptions,
   StopOptions,
@@ -37,14 +38,17 @@ import {
   SPAWN_OPTION_KEYS,
   type SpawnPlan,
   validateCmd,
+  validateInput,
   validateOptionsObject,
   validateSpawnOptions,
   validateStopOptions,
 } from "./validate.ts";
+import { feedStdin, type ResolvedInput } from "./stdin_feed.ts";
 import { LongTimer } from "./long_timer.ts";
 import type { ReadyResult } from "./ready/types.ts";
-import { withReady } from "./ready/validate.ts";
+import { lineStreams, withReady } from "./ready/validate.ts";
 import { ReadyWatch } from "./ready/watch.ts";
+import { argumentSize, describeArgumentSize } from "./argument_size.ts";
 import { settlesWithin } from "./wait.ts";
 
 /**
@@ -62,7 +66,8 @@ export interface Subprocess extends AsyncDisposable {
   readonly cmd: readonly string[];
   /** Its stdin, when `stdin: "pipe"`. */
   readonly stdin: WritableStream<Uint8Array> | null;
-  /** Its stdout, when `stdout: "pipe"`. */
+  /** Its stdout, when `stdout: "pipe"` (with `stderr: "stdout"`, its
+   * stderr too, in the order it wrote them). */
   readonly stdout: ReadableStream<Uint8Array> | null;
   /** Its stderr, when `stderr: "pipe"`. */
   readonly stderr: ReadableStream<Uint8Array> | null;
@@ -97,17 +102,21 @@ export interface Subprocess extends AsyncDisposable {
    * `drainTimeout` once the child has exited) and resolves with them and the
    * status. Throws `MaxBufferError` past `maxBuffer`. */
   output(): Promise<SubprocessOutput>;
-  /** Like {@linkcode Subprocess.output}, after writing `input` to stdin.
+  /** Like {@linkcode Subprocess.output}, after writing `input` to stdin:
+   * a string (as UTF-8), bytes (any `ArrayBufferView`) or a `ReadableStream`
+   * of bytes, read as the child reads. A child that closes its stdin early
+   * is not an error; a failing input stream is, once the child has ended.
    * With `timeout`, throws `TimeoutExpiredError` carrying the output so far;
    * the child keeps running and `communicate()` may be called again (without
    * input) to get the rest. */
   communicate(
-    input?: string | Uint8Array,
+    input?: Input,
     options?: WaitOptions,
   ): Promise<SubprocessOutput>;
-  /** Sends `signal` (default SIGTERM) to the child alone. Returns `false`
-   * when the child had just ended. Throws a `RangeError` once the child is
-   * known to have ended: its PID may belong to another process by then. */
+  /** Sends `signal` (default SIGTERM) to the child alone and returns `true`;
+   * returns `false`, sending nothing, once the child has ended (its PID may
+   * belong to another process by then). Never throws for an ended child,
+   * so `kill()` needs no `poll()` or try/catch around it. */
   kill(signal?: Signal): boolean;
   /** Stops the child: `signal`, then SIGKILL after `grace` ms, over `scope`
    * (default: its group and the subtrees that left it when it leads one,
@@ -126,7 +135,6 @@ const NOTHING_TO_WAIT_FOR: Promise<ReadyResult> = Promise.resolve({
 });
 const STOP_KEYS: ReadonlySet<string> = new Set(["signal", "grace", "scope"]);
 const WAIT_KEYS: ReadonlySet<string> = new Set(["timeout"]);
-const encoder = new TextEncoder();
 
 /** Why we stopped a child ourselves; the first cause wins. */
 export type StopReason = "timeout" | "abort" | "maxBuffer";
@@ -154,6 +162,8 @@ export class ChildProcess implements Subprocess, ChildTarget {
   #collectors: { out?: Collector; err?: Collector } | undefined;
   #finished: Promise<ExitStatus> | undefined;
   #stdinUsed = false;
+  /** Settles once `input` was written: with the input stream's failure. */
+  #fed: Promise<unknown> | undefined;
   #overflowed = false;
   #unregister: (() => void) | undefined;
   #onAbort: (() => void) | undefined;
@@ -282,12 +292,18 @@ export class ChildProcess implements Subprocess, ChildTarget {
   }
 
   async communicate(
-    input?: string | Uint8Array,
+    input?: Input,
     options?: WaitOptions,
   ): Promise<SubprocessOutput> {
     const opts = validateOptionsObject("communicate", options, WAIT_KEYS);
     const timeout = optionalMs("timeout", opts.timeout);
-    this.#feedStdin(validateInput(input, this.stdin !== null));
+    const bytes = validateInput(input);
+    if (bytes !== undefined && this.stdin === null) {
+      throw new TypeError(
+        'Cannot write `input`: the child\'s stdin is not piped (use stdin: "pipe")',
+      );
+    }
+    this.#feedStdin(bytes);
     const finished = this.#finish();
     if (timeout !== undefined && !(await settlesWithin(finished, timeout))) {
       throw new TimeoutExpiredError(
@@ -298,6 +314,8 @@ export class ChildProcess implements Subprocess, ChildTarget {
       );
     }
     const status = await finished;
+    const inputFailure = this.#fed && await this.#fed;
+    if (inputFailure !== undefined) throw inputFailure;
     const output = { ...status, ...this.partialOutput() };
     if (this.#overflowed) {
       throw new MaxBufferError(
@@ -349,24 +367,17 @@ export class ChildProcess implements Subprocess, ChildTarget {
     return this.#finished;
   }
 
-  #feedStdin(input: Uint8Array | undefined): void {
+  #feedStdin(input: ResolvedInput | undefined): void {
     if (!this.stdin || this.#stdinUsed || this.stdin.locked) return;
     this.#stdinUsed = true;
-    const writer = this.stdin.getWriter();
-    (async () => {
-      // A child that exits or closes stdin early gives EPIPE: not our error.
-      if (input && input.byteLength > 0) await writer.write(input);
-      await writer.close();
-    })().catch(() => writer.abort().catch(() => {}));
+    this.#fed = feedStdin(this.stdin, input, this.status);
   }
 
   kill(signal: Signal = "SIGTERM"): boolean {
     validateSignal("signal", signal);
-    if (this.#result !== null) {
-      throw new RangeError(
-        `Refusing to signal process ${this.pid}: it has ended and was reaped, so its PID may belong to another process now`,
-      );
-    }
+    // The handle refuses too once the runtime has reaped the child, which
+    // can come a moment before `#result` is set.
+    if (this.#result !== null) return false;
     return this.#handle.kill(signal);
   }
 
@@ -406,24 +417,6 @@ export class ChildProcess implements Subprocess, ChildTarget {
   }
 }
 
-function validateInput(
-  input: unknown,
-  stdinPiped: boolean,
-): Uint8Array | undefined {
-  if (input === undefined) return undefined;
-  if (typeof input !== "string" && !(input instanceof Uint8Array)) {
-    throw new TypeError(
-      `Expected \`input\` to be a string or a Uint8Array, got ${typeof input}`,
-    );
-  }
-  if (!stdinPiped) {
-    throw new TypeError(
-      'Cannot write `input`: the child\'s stdin is not piped (use stdin: "pipe")',
-    );
-  }
-  return typeof input === "string" ? encoder.encode(input) : input;
-}
-
 /** The command actually executed: with `killOnParentExit`, behind the OS's
  * parent-death wrapper (which execs, so the PID stays the program's). */
 function commandLine(cmd: readonly string[], plan: SpawnPlan): string[] {
@@ -442,10 +435,12 @@ function commandLine(cmd: readonly string[], plan: SpawnPlan): string[] {
   return [...prefix, ...cmd];
 }
 
-/** Turns a backend failure into the error a caller catches. */
+/** Turns a backend failure into the error a caller catches; `env` (the
+ * child's whole environment) sizes an E2BIG failure. */
 export function spawnError(
   cmd: readonly string[],
   failure: SpawnFailure,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): Error {
   const name = JSON.stringify(cmd[0]);
   const options = { cmd, cause: failure.cause ?? failure };
@@ -478,6 +473,13 @@ export function spawnError(
     case "EMFILE":
       return new SubprocessError(
         `Cannot run ${name}: too many open files (EMFILE); nothing was started`,
+        options,
+      );
+    case "E2BIG":
+      return new SubprocessError(
+        `Cannot run ${name}: argument list too long (E2BIG): ${
+          describeArgumentSize(argumentSize(cmd, env))
+        }; ${os.argumentLimit}; nothing was started`,
         options,
       );
     case "EAGAIN":
@@ -524,7 +526,11 @@ export function spawnWithPlan(
     clearEnv: plan.clearEnv,
   });
   try {
-    const watch = plan.ready && new ReadyWatch(plan.ready, plan);
+    const watch = plan.ready &&
+      new ReadyWatch(plan.ready, {
+        ...lineStreams(plan),
+        drainTimeout: plan.drainTimeout,
+      });
     const line = commandLine(cmd, plan);
     const start = () => startProcess(cmd, line, plan, containment);
     const cgroup = containment.cgroup;
@@ -537,6 +543,15 @@ export function spawnWithPlan(
     if (containment.cgroup !== null) releaseCgroup(containment.cgroup);
     throw error;
   }
+}
+
+/** The whole environment a child of `plan` starts with (`added`: what the
+ * spawn adds to, or with `clearEnv` puts in place of, ours). */
+function childEnvironment(
+  plan: SpawnPlan,
+  added: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string | undefined>> {
+  return plan.clearEnv ? { ...added } : { ...process.env, ...added };
 }
 
 function startProcess(
@@ -567,8 +582,8 @@ function startProcess(
       },
     });
   } catch (error) {
-    if (error instanceof SpawnFailure) throw spawnError(cmd, error);
-    throw error;
+    if (!(error instanceof SpawnFailure)) throw error;
+    throw spawnError(cmd, error, childEnvironment(plan, env));
   }
 }
 

@@ -67,6 +67,14 @@ export interface ExitStatus {
  */
 export type StdioOption = "inherit" | "pipe" | "null" | StdioFile;
 
+/** Where a child's standard error goes: any {@linkcode StdioOption}, or
+ * `"stdout"`: the very descriptor of its stdout (Python's
+ * `stderr=subprocess.STDOUT`, the shell's `2>&1`), so that both arrive
+ * interleaved exactly as the child wrote them. With a piped stdout, the
+ * `stdout` stream (and `run()`'s captured `stdout`) carries both, and
+ * `stderr` is `null` (`run()`: empty). */
+export type StderrOption = StdioOption | "stdout";
+
 /** A file as a child's standard stream. */
 export interface StdioFile {
   /** Path of the file. Its directory must exist. */
@@ -124,9 +132,10 @@ export interface SpawnOptions {
   /** The child's standard output.
    * @default {"inherit"} */
   readonly stdout?: StdioOption;
-  /** The child's standard error.
+  /** The child's standard error; `"stdout"` sends it down the child's
+   * stdout, in order (see {@linkcode StderrOption}).
    * @default {"inherit"} */
-  readonly stderr?: StdioOption;
+  readonly stderr?: StderrOption;
   /** Start the child in a new session (`setsid()` in the child): it leads a
    * new session and a new process group (`sid == pgid == pid`), has no
    * controlling terminal, and the whole group can be stopped at once.
@@ -224,6 +233,13 @@ export interface SubprocessOutput extends ExitStatus {
   readonly stderr: Uint8Array | undefined;
 }
 
+/** What `run()` and `communicate()` write to the child's stdin: a string
+ * (sent as UTF-8; one with a lone surrogate, which has no UTF-8 encoding, is
+ * refused with a `TypeError`), the bytes of any `ArrayBufferView`
+ * (`Uint8Array`, `Buffer`, `DataView`…, not copied), or a `ReadableStream`
+ * of byte chunks. */
+export type Input = string | ArrayBufferView | ReadableStream<Uint8Array>;
+
 /** What `run()` keeps of the child's output.
  *
  * - `false`: nothing; stdout and stderr go where `stdout`/`stderr` say.
@@ -239,8 +255,10 @@ export interface RunOptions extends Omit<SpawnOptions, "ready"> {
    * otherwise).
    * @default {false} */
   readonly capture?: Capture;
-  /** Written to the child's stdin, which is then closed. */
-  readonly input?: string | Uint8Array;
+  /** Written to the child's stdin, which is then closed: a string (as
+   * UTF-8), bytes (any `ArrayBufferView`), or a `ReadableStream` of bytes
+   * (read as the child reads; cancelled if the child stops reading). */
+  readonly input?: Input;
   /** Throw `CalledProcessError` when the child does not exit with code 0.
    * @default {false} */
   readonly check?: boolean;
@@ -255,7 +273,8 @@ export interface RunResult<T extends string | Uint8Array | undefined>
   readonly pid: number;
   /** Captured stdout, or `undefined` when not captured. */
   readonly stdout: T;
-  /** Captured stderr, or `undefined` when not captured. */
+  /** Captured stderr, or `undefined` when not captured; empty with
+   * `stderr: "stdout"` (it is in `stdout`, in order). */
   readonly stderr: T;
   /** Milliseconds from start to the end of output. */
   readonly durationMs: number;

@@ -8,8 +8,9 @@
 
 import type { ReadyPlan } from "./ready/validate.ts";
 import { dirname, statSync } from "./runtime/node_builtins.ts";
-import type { ResolvedStdio } from "./runtime/types.ts";
+import type { ResolvedStderr, ResolvedStdio } from "./runtime/types.ts";
 import { describe } from "./describe.ts";
+import { bytesOf, isReadableStream, type ResolvedInput } from "./stdin_feed.ts";
 import { validateSignal } from "./signals.ts";
 import type {
   ContainMode,
@@ -21,6 +22,37 @@ import type {
 
 function hasNul(text: string): boolean {
   return text.includes("\0");
+}
+
+/**
+ * Checks that `text`, which reaches the OS as bytes, has a UTF-8 encoding:
+ * a lone surrogate has none, and encoding it anyway (as every runtime does)
+ * gives the child U+FFFD instead of what the caller wrote. `what` names the
+ * value in the message, e.g. "`cmd[1]`".
+ */
+export function validateEncodable(what: string, text: string): void {
+  const at = loneSurrogateAt(text);
+  if (at === -1) return;
+  const unit = text.charCodeAt(at).toString(16).toUpperCase();
+  throw new TypeError(
+    `Expected ${what} to be well-formed Unicode, got ${
+      describe(text)
+    }: it holds a lone surrogate (U+${unit} at index ${at}), which has no UTF-8 encoding, so the child would get other bytes than these`,
+  );
+}
+
+/** The index of the first lone surrogate in `text`, or -1. */
+function loneSurrogateAt(text: string): number {
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  if (native?.call(text) ?? false) return -1;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    else return i;
+  }
+  return -1;
 }
 
 /** Checks `cmd` and returns a frozen copy. */
@@ -48,11 +80,41 @@ export function validateCmd(cmd: unknown): readonly string[] {
         `Expected \`cmd[${i}]\` to hold no NUL byte, got ${describe(arg)}`,
       );
     }
+    validateEncodable(`\`cmd[${i}]\``, arg);
   });
   if (cmd[0] === "") {
     throw new RangeError('Expected `cmd[0]` to name a program, got ""');
   }
   return Object.freeze([...cmd]);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Checks `input` (of `run()` and `communicate()`): a string (sent as UTF-8),
+ * any `ArrayBufferView` (its bytes, not copied), or a `ReadableStream` of
+ * byte chunks; `undefined` stays `undefined`.
+ */
+export function validateInput(value: unknown): ResolvedInput | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string") {
+    validateEncodable("`input`", value);
+    return encoder.encode(value);
+  }
+  if (ArrayBuffer.isView(value)) return bytesOf(value);
+  if (isReadableStream(value)) {
+    if (value.locked) {
+      throw new TypeError(
+        "Cannot read the `input` stream: it is locked (another reader holds it)",
+      );
+    }
+    return value;
+  }
+  throw new TypeError(
+    `Expected \`input\` to be a string, an ArrayBufferView (such as a Uint8Array) or a ReadableStream of bytes, got ${
+      describe(value)
+    }`,
+  );
 }
 
 /** Checks a non-negative, finite number (of milliseconds by default). */
@@ -154,7 +216,7 @@ export interface SpawnPlan {
   readonly clearEnv: boolean;
   readonly stdin: ResolvedStdio;
   readonly stdout: ResolvedStdio;
-  readonly stderr: ResolvedStdio;
+  readonly stderr: ResolvedStderr;
   readonly newSession: boolean;
   readonly contain: ContainMode;
   readonly timeout: number | undefined;
@@ -229,7 +291,7 @@ export function validateSpawnOptions(
     clearEnv: optionalBoolean("clearEnv", options.clearEnv, false),
     stdin: validateStdio("stdin", options.stdin),
     stdout: validateStdio("stdout", options.stdout),
-    stderr: validateStdio("stderr", options.stderr),
+    stderr: validateStderr(options.stderr),
     newSession,
     contain: validateContain(options.contain, newSession ? "auto" : "tree"),
     timeout: optionalMs("timeout", options.timeout),
@@ -276,6 +338,7 @@ function validateCwd(cwd: unknown): string | undefined {
       `Expected the \`cwd\` option to hold no NUL byte, got ${describe(cwd)}`,
     );
   }
+  validateEncodable("the `cwd` option", cwd);
   let isDirectory = false;
   try {
     isDirectory = statSync(cwd).isDirectory();
@@ -312,6 +375,7 @@ function validateEnv(
         }`,
       );
     }
+    validateEncodable("an `env` key", key);
     if (typeof value !== "string") {
       throw new TypeError(
         `Expected \`env.${key}\` to be a string, got ${describe(value)}`,
@@ -322,13 +386,26 @@ function validateEnv(
         `Expected \`env.${key}\` to hold no NUL byte, got ${describe(value)}`,
       );
     }
+    validateEncodable(`\`env.${key}\``, value);
     copy[key] = value;
   }
   return copy;
 }
 
-/** Checks one of `stdin`, `stdout`, `stderr`. */
-export function validateStdio(option: string, value: unknown): ResolvedStdio {
+/** Checks `stderr`: a stream as {@linkcode validateStdio} takes, or
+ * `"stdout"`. */
+export function validateStderr(value: unknown): ResolvedStderr {
+  if (value === "stdout") return value;
+  return validateStdio("stderr", value, ', "stdout"');
+}
+
+/** Checks one of `stdin`, `stdout`, `stderr` (`also`: more accepted values
+ * for the message, e.g. `', "stdout"'`). */
+export function validateStdio(
+  option: string,
+  value: unknown,
+  also = "",
+): ResolvedStdio {
   if (value === undefined) return "inherit";
   if (value === "inherit" || value === "pipe" || value === "null") {
     return value;
@@ -342,6 +419,7 @@ export function validateStdio(option: string, value: unknown): ResolvedStdio {
         }`,
       );
     }
+    validateEncodable(`\`${option}.file\``, file);
     const directory = dirname(file);
     let ok = false;
     try {
@@ -362,7 +440,7 @@ export function validateStdio(option: string, value: unknown): ResolvedStdio {
     };
   }
   throw new TypeError(
-    `Expected the \`${option}\` option to be "inherit", "pipe", "null" or { file }, got ${
+    `Expected the \`${option}\` option to be "inherit", "pipe", "null"${also} or { file }, got ${
       describe(value)
     }`,
   );

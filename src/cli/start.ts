@@ -80,7 +80,7 @@ function logOptions(log: string | undefined, append: boolean): DetachOptions {
     return {};
   }
   const stream = { file: pathInExistingDir(log, "--log"), append };
-  return { stdout: stream, stderr: stream };
+  return { stdout: stream, stderr: "stdout" };
 }
 
 /** `--ready-*`: a line needs the log to be looked for in. */

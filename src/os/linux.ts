@@ -125,6 +125,8 @@ export const linux: OsShim = {
   commandLine,
   environment,
   readsEnvironments: true,
+  argumentLimit:
+    "Linux refuses a single string over 128 KiB, and arguments and environment together over a quarter of the stack limit (`ulimit -s`)",
   tableIsOurs: procIsOurs,
   cgroups: linuxCgroups,
   parentDeathPrefix(signal: Signal): readonly string[] | string {

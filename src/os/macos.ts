@@ -73,6 +73,8 @@ export const macos: OsShim = {
   // of a command line that can't be split apart reliably.
   environment: () => null,
   readsEnvironments: false,
+  argumentLimit:
+    "macOS refuses arguments and environment together over `getconf ARG_MAX` (1 MiB)",
   tableIsOurs: () => true,
   cgroups: null,
   parentDeathPrefix(): string {

@@ -87,6 +87,9 @@ export interface OsShim {
   environment(pid: number): readonly string[] | null;
   /** `true` where {@linkcode OsShim.environment} can read environments. */
   readonly readsEnvironments: boolean;
+  /** How much argument and environment text a new program may get, in
+   * words, for the message of an "argument list too long" failure. */
+  readonly argumentLimit: string;
   /** `false` where the process table shows other processes than ours
    * (Linux: a `/proc` of another PID namespace): {@linkcode OsShim.list}
    * then returns nothing, and only what the kernel names in our namespace

@@ -191,6 +191,8 @@ export const windows: OsShim = {
   },
   environment: () => null,
   readsEnvironments: false,
+  argumentLimit:
+    "Windows refuses a command line over 32,767 characters, quoting included",
   tableIsOurs: () => true,
   // Job objects hold a child's tree instead (see windows/own_children.ts).
   cgroups: null,

@@ -6,7 +6,7 @@
  */
 
 import { describe } from "../describe.ts";
-import type { ResolvedStdio } from "../runtime/types.ts";
+import type { ResolvedStderr, ResolvedStdio } from "../runtime/types.ts";
 import { validateMs } from "../validate.ts";
 import type { ReadyOptions, ReadyStream } from "./types.ts";
 
@@ -256,12 +256,31 @@ export function assertLineWatchable(
   );
 }
 
-/** `plan` with its `ready` option checked against its streams. */
+/** The streams as a `line` sees them. With `stderr: "stdout"` stderr is
+ * written where stdout is: the same file, or (a pipe) no stream of its own,
+ * its lines being on stdout's. */
+export function lineStreams(
+  stdio: { readonly stdout: ResolvedStdio; readonly stderr: ResolvedStderr },
+): { readonly stdout: ResolvedStdio; readonly stderr: ResolvedStdio } {
+  if (stdio.stderr !== "stdout") {
+    return { stdout: stdio.stdout, stderr: stdio.stderr };
+  }
+  const file = typeof stdio.stdout === "object";
+  return { stdout: stdio.stdout, stderr: file ? stdio.stdout : "null" };
+}
+
+/** `plan` with its `ready` option checked against its streams. With
+ * `stderr: "stdout"` and no file, a line looked for on stderr is looked
+ * for on stdout, where it is written. */
 export function withReady<
-  T extends { readonly stdout: ResolvedStdio; readonly stderr: ResolvedStdio },
+  T extends { readonly stdout: ResolvedStdio; readonly stderr: ResolvedStderr },
 >(plan: T, ready: unknown): T & { readonly ready?: ReadyPlan } {
   if (ready === undefined) return plan;
-  const checked = validateReady(ready);
-  assertLineWatchable(checked, plan);
+  let checked = validateReady(ready);
+  const merged = plan.stderr === "stdout" && typeof plan.stdout !== "object";
+  if (merged && checked.line !== undefined) {
+    checked = { ...checked, line: { ...checked.line, stream: "stdout" } };
+  }
+  assertLineWatchable(checked, lineStreams(plan));
   return { ...plan, ready: checked };
 }

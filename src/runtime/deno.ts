@@ -1,9 +1,13 @@
 /**
  * Backend over `Deno.Command`. `detached: true` runs `setsid()` in the child.
  *
- * `Deno.Command` cannot give a child a file descriptor, so requests with a
- * `{ file }` stream go to the `node:child_process` backend, which passes real
- * descriptors inside Deno as well.
+ * `Deno.Command` cannot give a child a file descriptor, nor one pipe as both
+ * stdout and stderr: requests with a `{ file }` stream or `stderr: "stdout"`
+ * go to `posix_spawn` over FFI (`posix_spawn.ts`: Linux, `--allow-ffi`).
+ * Without it, `node:child_process` (which passes real descriptors inside
+ * Deno too) takes files — but Deno's then gives the child a stray duplicate
+ * of each descriptor besides — and a piped stdout shared with stderr can't
+ * be had at all.
  *
  * @module
  */
@@ -13,6 +17,11 @@ import { isWindows } from "../os/platform.ts";
 import { keepChildStatuses } from "./child_reaping.ts";
 import { missingProgram } from "./look_path.ts";
 import { nodeBackend } from "./node.ts";
+import {
+  posixSpawnAvailable,
+  posixSpawnUnavailable,
+  spawnWithPosixSpawn,
+} from "./posix_spawn.ts";
 import {
   type Backend,
   type ChildHandle,
@@ -29,10 +38,25 @@ export const denoBackend: Backend = {
   name: "deno",
   spawn(request: SpawnRequest): ChildHandle {
     const streams = [request.stdin, request.stdout, request.stderr];
-    if (streams.some((s) => typeof s === "object")) {
-      return nodeBackend.spawn(request);
+    const merged = request.stderr === "stdout";
+    if (!merged && !streams.some((s) => typeof s === "object")) {
+      return spawnWithDeno(request as SpawnRequest & { stderr: ResolvedStdio });
     }
-    return spawnWithDeno(request);
+    // Both to the null device: two opens of it are as good as one.
+    if (
+      merged && request.stdout === "null" && typeof request.stdin !== "object"
+    ) {
+      return spawnWithDeno({ ...request, stderr: "null" });
+    }
+    if (posixSpawnAvailable()) return spawnWithPosixSpawn(request);
+    if (merged && request.stdout === "pipe") {
+      throw new SpawnFailure(
+        "FFI_NEEDED",
+        undefined,
+        `\`stderr: "stdout"\` with a piped stdout needs one pipe as the child's stdout and stderr, which Deno makes through FFI (posix_spawn), and ${posixSpawnUnavailable()}`,
+      );
+    }
+    return nodeBackend.spawn(request);
   },
   runSync(file: string, args: readonly string[]): SyncResult {
     try {
@@ -53,7 +77,9 @@ export const denoBackend: Backend = {
   },
 };
 
-function spawnWithDeno(request: SpawnRequest): ChildHandle {
+function spawnWithDeno(
+  request: SpawnRequest & { readonly stderr: ResolvedStdio },
+): ChildHandle {
   keepChildStatuses();
   let child: Deno.ChildProcess;
   try {
@@ -120,6 +146,8 @@ function errorCode(error: unknown): SpawnFailureCode {
   if (error instanceof Deno.errors.PermissionDenied) return "EACCES";
   if (error instanceof Deno.errors.IsADirectory) return "EACCES";
   const message = String((error as Error)?.message ?? "");
+  if ((error as { code?: unknown })?.code === "E2BIG") return "E2BIG";
+  if (/Argument list too long/i.test(message)) return "E2BIG";
   if (/EMFILE|ENFILE|Too many open files/i.test(message)) return "EMFILE";
   if (/EAGAIN|Resource temporarily unavailable/i.test(message)) return "EAGAIN";
   return "UNKNOWN";

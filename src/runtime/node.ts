@@ -6,8 +6,7 @@
  * @module
  */
 
-import type { ChildProcess, StdioOptions } from "node:child_process";
-import type { Readable } from "node:stream";
+import type { ChildProcess } from "node:child_process";
 import { isSignal } from "../signals.ts";
 import {
   closeSync,
@@ -18,6 +17,13 @@ import { keepChildStatuses } from "./child_reaping.ts";
 import { host } from "./host.ts";
 import { missingProgram } from "./look_path.ts";
 import { openStdioFile } from "./stdio_file.ts";
+import { toWebReadable } from "./node_readable.ts";
+import { signalChild } from "./send_signal.ts";
+import {
+  makeSharedPipe,
+  SHARED_PIPE_DESCRIPTORS,
+  type SharedPipe,
+} from "./shared_pipe.ts";
 import type { ExitStatus, Signal } from "../types.ts";
 import {
   type Backend,
@@ -52,16 +58,49 @@ export const nodeBackend: Backend = {
   },
 };
 
+function hasPipes(request: SpawnRequest): boolean {
+  return request.stdin === "pipe" || request.stdout === "pipe" ||
+    request.stderr === "pipe";
+}
+
+/** `true` for `stderr: "stdout"` with a piped stdout: one pipe for both. */
+function sharesPipe(request: SpawnRequest): boolean {
+  return request.stderr === "stdout" && request.stdout === "pipe";
+}
+
+/** The descriptors a spawn opens in this process: two per pipe (or those
+ * of a shared pipe), and two for the pipe that reports a failed exec. */
+function descriptorsNeeded(request: SpawnRequest): number {
+  const pipes = [request.stdin, request.stdout, request.stderr]
+    .filter((s) => s === "pipe").length;
+  return sharesPipe(request)
+    ? 2 * pipes + SHARED_PIPE_DESCRIPTORS
+    : 2 * pipes + 2;
+}
+
 function spawnWithNode(request: SpawnRequest): ChildHandle {
   keepChildStatuses();
   const fds = new Map<string, number>();
+  let shared: SharedPipe | undefined;
   let child: ChildProcess;
   try {
-    const stdio: StdioOptions = [
-      toNodeStdio(request.stdin, "r", fds),
-      toNodeStdio(request.stdout, "w", fds),
-      toNodeStdio(request.stderr, "w", fds),
-    ];
+    // Node leaks the pipes of a spawn that fails for want of descriptors
+    // (libuv opens them, then node returns early and never wraps them), so
+    // every failed attempt would eat what was freed: make sure of the room
+    // first (a few opens of the null device, ~1 µs each). Without pipes
+    // nothing can leak; Bun and Deno don't leak them.
+    if (
+      host.name === "node" && hasPipes(request) &&
+      !host.canOpenFiles(descriptorsNeeded(request))
+    ) {
+      throw new SpawnFailure("EMFILE", undefined);
+    }
+    const stdin = toNodeStdio(request.stdin, "r", fds);
+    if (sharesPipe(request)) shared = makeSharedPipe();
+    const stdout = shared?.childEnd ?? toNodeStdio(request.stdout, "w", fds);
+    const stderr = request.stderr === "stdout"
+      ? sameAsStdout(stdout)
+      : toNodeStdio(request.stderr, "w", fds);
     child = nodeModule("node:child_process").spawn(request.file, [
       ...request.args,
     ], {
@@ -74,29 +113,30 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
         : request.env === undefined
         ? undefined
         : { ...process.env, ...request.env },
-      stdio,
+      stdio: [stdin, stdout, stderr],
       detached: request.newSession,
       windowsHide: true,
     });
   } catch (error) {
+    shared?.readable.cancel().catch(() => {});
+    if (error instanceof SpawnFailure) throw error;
     throw new SpawnFailure(errorCode(error), error);
   } finally {
     for (const fd of fds.values()) closeSync(fd);
+    shared?.release();
   }
   if (child.pid === undefined) {
+    shared?.readable.cancel().catch(() => {});
     // Node reports ENOENT/EACCES/EMFILE asynchronously; nothing was started,
     // so work out which it is now and keep the late 'error' event from
     // crashing us.
     child.on("error", () => {});
     const missing = missingProgram(request);
     if (missing !== null) throw new SpawnFailure(missing, undefined);
-    // A spawn needs two descriptors per pipe and two for the exec check.
-    const pipes = [request.stdin, request.stdout, request.stderr]
-      .filter((s) => s === "pipe").length;
-    const room = host.canOpenFiles(2 * pipes + 2);
+    const room = host.canOpenFiles(descriptorsNeeded(request));
     throw new SpawnFailure(room ? "UNKNOWN" : "EMFILE", undefined);
   }
-  return wrap(child, child.pid);
+  return wrap(child, child.pid, shared?.readable);
 }
 
 function toNodeStdio(
@@ -109,7 +149,18 @@ function toNodeStdio(
   return openStdioFile(stdio, mode === "r", fds);
 }
 
-function wrap(child: ChildProcess, pid: number): ChildHandle {
+/** stderr as the very descriptor given as stdout: our own fd 1 for
+ * "inherit", the file's descriptor, the shared pipe's end. */
+function sameAsStdout<T>(stdout: T | "inherit" | "ignore"): T | 1 | "ignore" {
+  return stdout === "inherit" ? 1 : stdout;
+}
+
+/** `merged`: the shared pipe that stands for stdout (`stderr: "stdout"`). */
+function wrap(
+  child: ChildProcess,
+  pid: number,
+  merged?: ReadableStream<Uint8Array>,
+): ChildHandle {
   let exited = false;
   const status = new Promise<ExitStatus>((resolve) => {
     // 'exit', not 'close': 'close' waits for every holder of the pipes,
@@ -133,74 +184,25 @@ function wrap(child: ChildProcess, pid: number): ChildHandle {
         Uint8Array
       >
       : null,
-    stdout: child.stdout ? toWebReadable(child.stdout) : null,
+    stdout: merged ?? (child.stdout ? toWebReadable(child.stdout) : null),
     stderr: child.stderr ? toWebReadable(child.stderr) : null,
     status,
     kill(signal: Signal): boolean {
-      if (exited) return false;
-      try {
-        process.kill(pid, signal);
-        return true;
-      } catch {
-        return false;
-      }
+      return !exited && signalChild(pid, signal);
     },
     ref: () => child.ref(),
     unref: () => child.unref(),
   };
 }
 
-/**
- * How many chunks a pipe's web stream buffers before the Node stream is
- * paused (about 1 MiB of 64 KiB pipe reads).
- */
-const QUEUED_CHUNKS = 16;
-
-/**
- * A web stream over a Node readable. Each chunk is passed on as a view of
- * the Node buffer (no copy), and the Node stream is paused while the web
- * queue is full. `Readable.toWeb` copies every chunk; under Bun, capturing
- * 256 MiB through it ran at about 0.6× the raw speed.
- */
-function toWebReadable(stream: Readable): ReadableStream<Uint8Array> {
-  let finished = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const finish = (error?: unknown) => {
-        if (finished) return;
-        finished = true;
-        if (error === undefined) controller.close();
-        else controller.error(error);
-      };
-      stream.on("data", (chunk: Uint8Array) => {
-        if (finished) return;
-        controller.enqueue(
-          new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-        );
-        if ((controller.desiredSize ?? 1) <= 0) stream.pause();
-      });
-      stream.once("end", () => finish());
-      stream.once("error", (error) => finish(error));
-      // Destroyed without an end (e.g. by the runtime): end the web stream
-      // too, so that no reader waits forever.
-      stream.once("close", () => finish());
-    },
-    pull() {
-      stream.resume();
-    },
-    cancel() {
-      finished = true;
-      stream.destroy();
-    },
-  }, new CountQueuingStrategy({ highWaterMark: QUEUED_CHUNKS }));
-}
-
-function errorCode(error: unknown): SpawnFailureCode {
+/** The failure code of a `node:` error (its `code`). */
+export function errorCode(error: unknown): SpawnFailureCode {
   const code = (error as { code?: unknown })?.code;
   switch (code) {
     case "ENOENT":
     case "EACCES":
     case "EMFILE":
+    case "E2BIG":
     case "EAGAIN":
     case "ENOMEM":
       return code;

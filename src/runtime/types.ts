@@ -15,6 +15,10 @@ export type ResolvedStdio =
   | "null"
   | { readonly file: string; readonly append: boolean };
 
+/** stderr after validation: a stream, or `"stdout"`: the very descriptor
+ * the child gets as its stdout, so that both keep the order it wrote in. */
+export type ResolvedStderr = ResolvedStdio | "stdout";
+
 /** Everything a backend needs to start one process. */
 export interface SpawnRequest {
   /** The program, as given (looked up on `PATH` by the runtime). */
@@ -26,7 +30,7 @@ export interface SpawnRequest {
   readonly clearEnv: boolean;
   readonly stdin: ResolvedStdio;
   readonly stdout: ResolvedStdio;
-  readonly stderr: ResolvedStdio;
+  readonly stderr: ResolvedStderr;
   /** `setsid()` in the child: new session and process group. */
   readonly newSession: boolean;
   /** Make the child die with us, where the OS shim has no command prefix
@@ -76,6 +80,7 @@ export type SpawnFailureCode =
   | "ENOENT"
   | "EACCES"
   | "EMFILE"
+  | "E2BIG"
   | "EAGAIN"
   | "ENOMEM"
   | "NOT_CAPABLE"

@@ -165,6 +165,8 @@ function failureCode(error: number): SpawnFailureCode {
       return "EACCES";
     case 4: // ERROR_TOO_MANY_OPEN_FILES
       return "EMFILE";
+    case 206: // ERROR_FILENAME_EXCED_RANGE: the command line is too long
+      return "E2BIG";
     case 8: // ERROR_NOT_ENOUGH_MEMORY
     case 14: // ERROR_OUTOFMEMORY
     case 1450: // ERROR_NO_SYSTEM_RESOURCES

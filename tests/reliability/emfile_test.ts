@@ -33,18 +33,16 @@ reliabilityCase(
       "each spawn either starts or throws SubprocessError naming EMFILE; the parent never crashes; spawning works again once descriptors are free; no child left; no descriptor leaked",
     skip: posix,
     settleMs: 2000,
-    // Node leaves the parent ends of the pipes of a spawn that failed with
-    // EMFILE open: libuv opens them before it fails, and node returns early
-    // without wrapping them, so nobody can close them. Every failed attempt
-    // then eats the descriptor the fixture frees.
-    // Bun closes a failed spawn's descriptors a little later: the probe that
-    // tells EMFILE from other failures (node:child_process reports the code
-    // only asynchronously) may then find room, and the error says "spawn
-    // failed".
-    knownIssue: runtime === "node"
-      ? "Node leaks the pipe descriptors of a spawn that failed with EMFILE (libuv opened them; node's early return never wraps them)"
-      : runtime === "bun" &&
-        'Bun: now and then an EMFILE failure is reported as "spawn failed" (Bun closes the failed attempt\'s descriptors asynchronously, so the probe finds room)',
+    // Node leaks the parent ends of the pipes of a spawn that failed with
+    // EMFILE (libuv opens them, node returns early without wrapping them):
+    // the node backend makes sure of the room before it spawns, so that no
+    // such spawn is tried.
+    // Bun closes a failed spawn's descriptors a little after: when a spawn
+    // fails all the same, the probe that tells EMFILE from other failures
+    // (node:child_process reports the code only asynchronously) may then
+    // find room, and the error says "spawn failed".
+    knownIssue: runtime === "bun" &&
+      'Bun: now and then an EMFILE failure is reported as "spawn failed" (Bun closes the failed attempt\'s descriptors asynchronously, so the probe finds room)',
   },
   async () => {
     const lines: string[] = [];

@@ -4,8 +4,8 @@
  * - Each standard stream is an inheritable handle made for this call:
  *   a duplicate of ours (`"inherit"`), `NUL` (`"null"`) or a file opened
  *   with `CreateFileW` (`{ file }`; one handle per path and mode, so stdout
- *   and stderr sent to one file share its offset). They are closed once the
- *   child has its copies.
+ *   and stderr sent to one file share its offset); stderr `"stdout"` is
+ *   stdout's handle. They are closed once the child has its copies.
  * - Only those three are inherited: `PROC_THREAD_ATTRIBUTE_HANDLE_LIST`
  *   keeps every other inheritable handle of ours (another child's pipe, say)
  *   out of the child, where it could keep a pipe open for good.
@@ -17,7 +17,7 @@
  */
 
 import { resolve } from "../../runtime/node_builtins.ts";
-import type { ResolvedStdio } from "../../runtime/types.ts";
+import type { ResolvedStderr, ResolvedStdio } from "../../runtime/types.ts";
 import {
   alloc,
   CREATE_ALWAYS,
@@ -56,7 +56,7 @@ export interface CreateRequest {
   readonly cwd: string | undefined;
   /** The whole environment, or `undefined` to inherit ours. */
   readonly environment: readonly (readonly [string, string])[] | undefined;
-  readonly stdio: readonly [ResolvedStdio, ResolvedStdio, ResolvedStdio];
+  readonly stdio: readonly [ResolvedStdio, ResolvedStdio, ResolvedStderr];
   /** `CREATE_*` flags (`CREATE_UNICODE_ENVIRONMENT` is added). */
   readonly flags: number;
   /** Start the child's window hidden (`SW_HIDE`). */
@@ -107,7 +107,14 @@ function standardHandles(
 ): Handle[] {
   const sa = inheritableSecurity();
   const files = new Map<string, Handle>();
-  return stdio.map((spec, i) => {
+  const handles: Handle[] = [];
+  stdio.forEach((spec, i) => {
+    // stderr "stdout": the very handle of stdout, so both keep their order.
+    handles.push(spec === "stdout" ? handles[1]! : open(spec, i));
+  });
+  return handles;
+
+  function open(spec: ResolvedStdio, i: number): Handle {
     const input = i === 0;
     if (spec === "inherit") {
       const ours = validHandle(k.GetStdHandle(STD_HANDLES[i]!));
@@ -180,7 +187,7 @@ function standardHandles(
     opened.push(handle);
     files.set(key, handle);
     return handle;
-  });
+  }
 }
 
 function environmentBlock(

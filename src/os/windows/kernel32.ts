@@ -13,6 +13,8 @@
  * @module
  */
 
+import { alloc } from "../ffi_memory.ts";
+
 /** A Win32 `HANDLE` (or any pointer-sized value). */
 export type Handle = bigint;
 
@@ -339,17 +341,7 @@ export function waitCallback(fn: () => void): WaitCallback {
   };
 }
 
-/** The address of `buffer`'s memory. `buffer` must own an `ArrayBuffer` of
- * its own (made by {@linkcode alloc}) so that the address stays valid. */
-export function addressOf(buffer: Uint8Array): bigint {
-  return BigInt(deno!.UnsafePointer.value(deno!.UnsafePointer.of(buffer)));
-}
-
-/** Zeroed memory that never moves (its own `ArrayBuffer`, off the V8 heap),
- * for structs whose address Windows keeps. */
-export function alloc(size: number): Uint8Array {
-  return new Uint8Array(new ArrayBuffer(size));
-}
+export { addressOf, alloc } from "../ffi_memory.ts";
 
 /** `text` as a NUL-terminated UTF-16LE string. */
 export function wide(text: string): Uint8Array {

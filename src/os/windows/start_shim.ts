@@ -100,6 +100,21 @@ function toStdio(
   return openStdioFile(spec, input, fds);
 }
 
+/** The shell's standard streams, which the program inherits through
+ * `start /b`; stderr `"stdout"` is the same descriptor as stdout. */
+function shimStdio(
+  request: SpawnRequest,
+  fds: Map<string, number>,
+): ("ignore" | "inherit" | number)[] {
+  const stdout = toStdio(request.stdout, false, fds);
+  const stderr = request.stderr !== "stdout"
+    ? toStdio(request.stderr, false, fds)
+    : stdout === "inherit"
+    ? 1
+    : stdout;
+  return [toStdio(request.stdin, true, fds), stdout, stderr];
+}
+
 /**
  * Starts `request` through the `start /b` shim and returns a handle on the
  * program (not on `cmd.exe`).
@@ -126,11 +141,7 @@ export function spawnThroughStartShim(
       env: Object.fromEntries(
         childEnvironment(process.env, request.env, request.clearEnv),
       ),
-      stdio: [
-        toStdio(request.stdin, true, fds),
-        toStdio(request.stdout, false, fds),
-        toStdio(request.stderr, false, fds),
-      ],
+      stdio: shimStdio(request, fds),
       windowsVerbatimArguments: true,
       windowsHide: true,
     });
