@@ -1,85 +1,17 @@
 /**
- * Runs the test suite under Node against the npm build.
- *
- * The unpacked package (`.build/npm/package/`, made by `build_npm.ts`) is
- * copied to `.build/node/`, and `tests/**` are transpiled next to it
- * (`.build/node/tests/`) with their `.ts` imports pointing at the `.js`
- * files of the package — so the tests exercise exactly what npm users get.
- * Then `node --test` runs them on every Node given.
+ * Runs the test suite under Node against the npm build: compiles it into
+ * `.build/node/` (`node_tests.ts`), then `node --test` runs it on every Node
+ * given.
  *
  * Usage: `deno run -A scripts/test_node.ts NODE_BINARY...`
  *
  * @module
  */
 
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
-
-const root = new URL("..", import.meta.url).pathname;
-const pkg = join(root, ".build/npm/package");
-const out = join(root, ".build/node");
-
-interface TypeScript {
-  transpileModule(
-    source: string,
-    options: { compilerOptions: Record<string, unknown>; fileName: string },
-  ): { outputText: string };
-  ModuleKind: { ESNext: number };
-  ScriptTarget: { ES2022: number };
-}
-const ts = createRequire(import.meta.url)(
-  join(root, "node_modules/typescript"),
-) as TypeScript;
-
-function testFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...testFiles(path));
-    else if (entry.name.endsWith(".ts")) files.push(path);
-  }
-  return files;
-}
-
-/** Points relative `.ts` specifiers at `.js`. */
-function retarget(code: string): string {
-  return code.replace(
-    /((?:from|import)\s*\(?\s*["'])(\.{1,2}\/[^"']+)\.ts(["'])/g,
-    "$1$2.js$3",
-  );
-}
-
-function prepare(): string[] {
-  if (!existsSync(join(pkg, "mod.js"))) {
-    throw new Error("No npm build: run `npm run build:npm` first");
-  }
-  rmSync(out, { recursive: true, force: true });
-  cpSync(pkg, out, { recursive: true });
-  const built: string[] = [];
-  for (const file of testFiles(join(root, "tests"))) {
-    const target = join(out, relative(root, file)).replace(/\.ts$/, ".js");
-    mkdirSync(dirname(target), { recursive: true });
-    const { outputText } = ts.transpileModule(Deno.readTextFileSync(file), {
-      fileName: file,
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-      },
-    });
-    Deno.writeTextFileSync(target, retarget(outputText));
-    if (/_test\.js$/.test(target)) built.push(target);
-  }
-  // Fixtures that are not TypeScript (shell scripts, data) come along as is.
-  cpSync(join(root, "tests"), join(out, "tests"), {
-    recursive: true,
-    filter: (src) => !src.endsWith(".ts"),
-  });
-  return built.sort();
-}
+import { nodeTestsDir, prepareNodeTests } from "./node_tests.ts";
 
 const nodes = Deno.args.length > 0 ? Deno.args : ["node"];
-const files = prepare();
+const files = prepareNodeTests();
 let failed = false;
 for (const node of nodes) {
   const version = new Deno.Command(node, { args: ["--version"] }).outputSync();
@@ -87,7 +19,7 @@ for (const node of nodes) {
   console.log(`\n=== Node ${name} (${node}): ${files.length} test files ===`);
   const { code } = new Deno.Command(node, {
     args: ["--test", "--test-concurrency=2", ...files],
-    cwd: out,
+    cwd: nodeTestsDir,
     stdout: "inherit",
     stderr: "inherit",
   }).outputSync();

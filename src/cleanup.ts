@@ -19,7 +19,7 @@
  */
 
 import { host, process } from "./runtime/host.ts";
-import { ignoredSignals } from "./os/ignored_signals.ts";
+import { ignoredSignals } from "./runtime/ignored_signals.ts";
 import { reraise } from "./reraise.ts";
 import { signalNumber } from "./signals.ts";
 import type { Signal } from "./types.ts";

@@ -15,9 +15,8 @@ import {
   SubprocessError,
   TimeoutExpiredError,
 } from "./errors.ts";
-import { lookPath } from "./os/posix.ts";
-import { os } from "./os/select.ts";
-import { backend } from "./runtime/select.ts";
+import { lookPath } from "./runtime/look_path.ts";
+import { backend, os } from "./os/select.ts";
 import { type ChildHandle, SpawnFailure } from "./runtime/types.ts";
 import { validateSignal } from "./signals.ts";
 import { rememberChild, stopChild } from "./stop/child.ts";
@@ -89,8 +88,8 @@ export interface Subprocess extends AsyncDisposable {
   /** Windows, with `windows.breakawayFromJob`: `true` when the child was
    * created with `CREATE_BREAKAWAY_FROM_JOB` (it is not in the job this
    * process runs in), `false` when `"try"` fell back to a normal start
-   * because the job forbids breakaway. `undefined` when breakaway was not
-   * asked for, and on other systems. */
+   * because the job forbids breakaway or there is no FFI (Node).
+   * `undefined` when breakaway was not asked for, and on other systems. */
   readonly brokeAway: boolean | undefined;
   /** The exit status if the child has ended, else `null`. */
   poll(): ExitStatus | null;

@@ -89,8 +89,9 @@ export interface WindowsOptions {
   /** Create the child with `CREATE_BREAKAWAY_FROM_JOB` so it survives the
    * closing of the parent's job. `"try"` falls back to a normal start when the
    * job forbids breakaway; `brokeAway` on the result says which happened.
-   * `true` fails with `BreakawayDeniedError` there. Needs Deno with
-   * `--allow-ffi` (`"try"` without it: a normal start).
+   * `true` fails with `BreakawayDeniedError` there. Needs FFI: Deno with
+   * `--allow-ffi`, or Bun. Without it (Node) `true` throws a
+   * `PermissionDeniedError` and `"try"` starts normally (`brokeAway: false`).
    * @default {false} (`detach()`: `"try"`) */
   readonly breakawayFromJob?: boolean | "try";
   /** Hide the child's console window (`SW_HIDE`; a detached child gets a

@@ -55,6 +55,35 @@ export const runtime: "deno" | "bun" | "node" =
 /** How long a killed process may take to disappear (zombies count as gone). */
 export const DEATH_MS = 3000;
 
+/** Where each optional system tool is looked for, and its Debian package. */
+const TOOLS = {
+  tmux: { paths: () => onPath("tmux"), pkg: "tmux" },
+  // Where the library's Linux shim looks for it.
+  setpriv: {
+    paths: () => ["/usr/bin/setpriv", "/bin/setpriv"],
+    pkg: "util-linux",
+  },
+} as const;
+
+function onPath(name: string): string[] {
+  return (process.env.PATH ?? "").split(":").filter((dir) => dir !== "")
+    .map((dir) => join(dir, name));
+}
+
+/**
+ * The reason to skip a test that needs optional tool `tool`, which is not
+ * installed here, or `false`. `npm test` installs nothing: the note names
+ * the tool and its package. With `SUBPROC_REQUIRE_TOOLS=1` (as `.ci/run`
+ * sets) nothing is skipped, so a missing tool fails the test instead.
+ */
+export function missingTool(tool: keyof typeof TOOLS): string | false {
+  if (process.env.SUBPROC_REQUIRE_TOOLS === "1") return false;
+  const { paths, pkg } = TOOLS[tool];
+  return paths().some((path) => existsSync(path))
+    ? false
+    : `${tool} is not installed (Debian/Ubuntu: apt-get install ${pkg})`;
+}
+
 /** One `/proc/PID/stat` row. */
 export interface Stat {
   pid: number;
@@ -260,7 +289,7 @@ export function procTest(
   fn: () => Promise<void> | void,
   options: ProcTestOptions = {},
 ): void {
-  const skip = options.skip ?? (hasProc ? false : "needs /proc (Linux)");
+  const skip = options.skip || (hasProc ? false : "needs /proc (Linux)");
   test(name, { skip }, async () => {
     const tag = `${process.pid}-${Math.random().toString(36).slice(2)}`;
     const previous = process.env.SUBPROC_TEST_TAG;

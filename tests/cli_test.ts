@@ -25,6 +25,7 @@ import {
   groupMembers,
   marked,
   markedRunning,
+  missingTool,
   newMark,
   procTest,
   runCli,
@@ -357,6 +358,7 @@ procTest(
       assert.deepEqual(cgroupsLeft(), [], "the next subproc removed it");
     }
   },
+  { skip: missingTool("setpriv") },
 );
 
 procTest("subproc start → status 0 → stop 0 → status 3", async () => {

@@ -17,6 +17,7 @@ import {
   eventually,
   marked,
   markedRunning,
+  missingTool,
   newMark,
   procTest,
   stat,
@@ -64,14 +65,6 @@ class Tmux {
   }
 }
 
-function requireTmux(): void {
-  try {
-    execFileSync("tmux", ["-V"], { stdio: "ignore" });
-  } catch {
-    throw new Error("tmux is required for this test (npm test installs it)");
-  }
-}
-
 function shellQuote(args: readonly string[]): string {
   return args.map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(" ");
 }
@@ -87,7 +80,6 @@ function readIfExists(path: string): string {
 procTest(
   "subproc run: Ctrl-C in a terminal leaves no sleep of `sh -c 'sleep 100 & sleep 100'` behind",
   async () => {
-    requireTmux();
     for (const extra of [[], ["--new-session"]]) {
       const tmux = new Tmux();
       const dir = tempDir("tmux");
@@ -132,12 +124,12 @@ procTest(
       }
     }
   },
+  { skip: missingTool("tmux") },
 );
 
 procTest(
   "subproc start: the process survives `tmux kill-server`",
   async () => {
-    requireTmux();
     const tmux = new Tmux();
     const dir = tempDir("tmux");
     const pidfile = new Pidfile(join(dir, "app.pid"));
@@ -171,4 +163,5 @@ procTest(
     }
     assert.equal(alive(daemon!), false);
   },
+  { skip: missingTool("tmux") },
 );

@@ -7,6 +7,7 @@ import {
   alive,
   allGone,
   groupMembers,
+  missingTool,
   procTest,
   sleep,
   tempDir,
@@ -31,6 +32,7 @@ procTest(
     );
     await parent.status;
   },
+  { skip: missingTool("setpriv") },
 );
 
 procTest(
@@ -46,6 +48,7 @@ procTest(
     await allGone([pid], 1000);
     await parent.status;
   },
+  { skip: missingTool("setpriv") },
 );
 
 procTest(

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { detach, run, spawn } from "../mod.ts";
-import { procTest, tempDir } from "./_helpers.ts";
+import { missingTool, procTest, tempDir } from "./_helpers.ts";
 
 /** Each case: options that must be refused, the error type, and a pattern
  * the message must match (the option's name and the value). */
@@ -162,4 +162,5 @@ procTest(
       { name: "CommandNotFoundError" },
     );
   },
+  { skip: missingTool("setpriv") },
 );

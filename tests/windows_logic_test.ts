@@ -1,7 +1,8 @@
 /**
  * The parts of the Windows shim that need no Windows: tree building with
  * the PID-reuse guard, program lookup, the environment block, the signal
- * table and exit statuses. Run on every system.
+ * table, exit statuses and reading the process table that PowerShell and
+ * `wmic` print. Run on every system.
  */
 
 import assert from "node:assert/strict";
@@ -14,6 +15,12 @@ import {
   systemProgram,
 } from "../src/os/windows/find_program.ts";
 import { exitStatusOf } from "../src/os/windows/own_children.ts";
+import {
+  cimDateMs,
+  decodeWmic,
+  parseCimRows,
+  parseWmicRows,
+} from "../src/os/windows/process_query.ts";
 import {
   descendants,
   isParentOf,
@@ -174,4 +181,91 @@ test("exitStatusOf() reports how we ended a child", () => {
     exitStatusOf({ asked: "SIGTERM", ended: false }, STATUS_CONTROL_C_EXIT),
     { code: null, signal: "SIGTERM", success: false },
   );
+});
+
+/** `text` as `wmic` writes it to a file or pipe: UTF-16LE with a BOM. */
+function utf16(text: string): Uint8Array {
+  const bytes = new Uint8Array(2 + text.length * 2);
+  bytes.set([0xff, 0xfe]);
+  for (let i = 0; i < text.length; i++) {
+    bytes[2 + 2 * i] = text.charCodeAt(i) & 0xff;
+    bytes[3 + 2 * i] = text.charCodeAt(i) >> 8;
+  }
+  return bytes;
+}
+
+test("parseWmicRows() reads Wine's wmic, whose columns don't line up", () => {
+  // As Wine 8 prints it (captured): no CreationDate, and a header whose
+  // widths don't match the rows'.
+  const output = decodeWmic(utf16(
+    "Name            ParentProcessID ProcessID       \r\n" +
+      "start.exe       0               32              \r\n" +
+      "my app 2.exe    32   1044   \r\n" +
+      "\r\n",
+  ));
+  assert.deepEqual(parseWmicRows(output), [
+    { pid: 32, ppid: 0, startMs: null, exited: false, exe: "start.exe" },
+    { pid: 1044, ppid: 32, startMs: null, exited: false, exe: "my app 2.exe" },
+  ]);
+  // A header of numbers only (Wine runs the names together) is no row.
+  assert.deepEqual(parseWmicRows("ParentProcessIDProcessID\r\n"), []);
+});
+
+test("parseWmicRows() reads Windows' wmic with creation dates", () => {
+  const output = "CreationDate               Name        ParentProcessId  " +
+    "ProcessId\r\n" +
+    "                           System Idle Process  0  0\r\n" +
+    "20250301120000.500000+060  ping.exe    4321     5678\r\n";
+  assert.deepEqual(parseWmicRows(output), [
+    {
+      pid: 0,
+      ppid: 0,
+      startMs: null,
+      exited: false,
+      exe: "System Idle Process",
+    },
+    {
+      pid: 5678,
+      ppid: 4321,
+      startMs: Date.UTC(2025, 2, 1, 11, 0, 0, 500),
+      exited: false,
+      exe: "ping.exe",
+    },
+  ]);
+});
+
+test("cimDateMs() applies the offset from UTC, in minutes", () => {
+  assert.equal(
+    cimDateMs("20250301120000.000000-300"),
+    Date.UTC(2025, 2, 1, 17, 0, 0),
+  );
+  assert.equal(
+    cimDateMs("20250301120000.123456+000"),
+    Date.UTC(2025, 2, 1, 12, 0, 0, 123),
+  );
+  assert.equal(cimDateMs("not a date"), null);
+});
+
+test("decodeWmic() tells UTF-16 from the console's code page", () => {
+  assert.equal(decodeWmic(utf16("Name\r\n")), "Name\r\n");
+  // UTF-16 without a byte-order mark.
+  assert.equal(decodeWmic(utf16("Name").subarray(2)), "Name");
+  assert.equal(decodeWmic(new TextEncoder().encode("Name\r\n")), "Name\r\n");
+});
+
+test("parseCimRows() reads PowerShell's rows, names with spaces included", () => {
+  // FILETIME of 2025-03-01T12:00:00.250Z: ms since 1601, times 10,000.
+  const ticks = (BigInt(Date.UTC(2025, 2, 1, 12, 0, 0, 250)) +
+    11_644_473_600_000n) * 10_000n;
+  const output = `4 0 - System\r\n5678 4321 ${ticks} my app.exe\r\n\r\n`;
+  assert.deepEqual(parseCimRows(output), [
+    { pid: 4, ppid: 0, startMs: null, exited: false, exe: "System" },
+    {
+      pid: 5678,
+      ppid: 4321,
+      startMs: Date.UTC(2025, 2, 1, 12, 0, 0, 250),
+      exited: false,
+      exe: "my app.exe",
+    },
+  ]);
 });

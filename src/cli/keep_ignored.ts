@@ -15,9 +15,10 @@
  * @module
  */
 
-import { ignoredSignals } from "../os/ignored_signals.ts";
-import { findExecutable, lookPath } from "../os/posix.ts";
-import { backend } from "../runtime/select.ts";
+import { ignoredSignals } from "../runtime/ignored_signals.ts";
+import { findExecutable } from "../os/posix.ts";
+import { lookPath } from "../runtime/look_path.ts";
+import { runtimeBackend } from "../runtime/select.ts";
 import { process } from "../runtime/host.ts";
 import { SpawnFailure } from "../runtime/types.ts";
 import { signalName } from "../signals.ts";
@@ -49,7 +50,7 @@ function ignoringEnv(): string | null {
   if (envPath !== undefined) return envPath;
   const env = findExecutable(["/usr/bin/env", "/bin/env"]);
   envPath = env !== null &&
-      backend.runSync(env, ["--ignore-signal=HUP", "true"]).code === 0
+      runtimeBackend.runSync(env, ["--ignore-signal=HUP", "true"]).code === 0
     ? env
     : null;
   return envPath;

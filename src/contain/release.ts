@@ -11,8 +11,7 @@
  * @module
  */
 
-import { os } from "../os/select.ts";
-import { backend } from "../runtime/select.ts";
+import { backend, os } from "../os/select.ts";
 import { withContinue } from "../signals.ts";
 import type { Signal } from "../types.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { backend } from "../runtime/select.ts";
+import { runtimeBackend } from "../runtime/select.ts";
 import {
   processGroupExists,
   signalProcess,
@@ -39,18 +39,18 @@ export function parsePs(output: string): ProcessInfo[] {
 const COLUMNS = "pid=,ppid=,pgid=,stat=,lstart=";
 
 function list(): ProcessInfo[] {
-  return parsePs(backend.runSync(PS, ["-A", "-o", COLUMNS]).stdout);
+  return parsePs(runtimeBackend.runSync(PS, ["-A", "-o", COLUMNS]).stdout);
 }
 
 function info(pid: number): ProcessInfo | null {
-  const out = backend.runSync(PS, ["-o", COLUMNS, "-p", String(pid)]);
+  const out = runtimeBackend.runSync(PS, ["-o", COLUMNS, "-p", String(pid)]);
   return parsePs(out.stdout).find((row) => row.pid === pid) ?? null;
 }
 
 /** `ps -o args=`: the arguments joined by spaces (macOS can't give them
  * apart without `sysctl(KERN_PROCARGS2)`). */
 function commandLine(pid: number): string | null {
-  const out = backend.runSync(PS, ["-o", "args=", "-p", String(pid)]);
+  const out = runtimeBackend.runSync(PS, ["-o", "args=", "-p", String(pid)]);
   const line = out.stdout.trim();
   return out.code === 0 && line !== "" ? line : null;
 }

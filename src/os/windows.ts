@@ -1,12 +1,15 @@
 /**
  * Windows: process table, start times, "signals" and tree stop.
  *
- * With FFI (Deno with `--allow-ffi`): the table from
+ * With FFI (Deno with `--allow-ffi`, Bun): the table from
  * `CreateToolhelp32Snapshot`, start times from `GetProcessTimes`, liveness
  * from `OpenProcess` + `WaitForSingleObject`, and the children we started
  * reached through their job objects (`windows/own_children.ts`). Without
- * FFI: liveness through the runtime's `process.kill(pid, 0)`, start times
- * through PowerShell, trees through `taskkill /t /f`.
+ * FFI (Node): liveness through the runtime's `process.kill(pid, 0)` (`info`
+ * then knows no parent: `ppid` 0), the table and start times through
+ * PowerShell or `wmic` (`windows/process_query.ts`, slow: a program's start
+ * each), and the group of a child of ours is its tree
+ * (`windows/unheld_group.ts`).
  *
  * Windows has no process groups in the Unix sense. A child started with
  * `newSession: true` leads a *console* process group (its id is its PID),
@@ -30,6 +33,8 @@ import {
 } from "./windows/kernel32.ts";
 import {
   childTreeRuns,
+  isUnheld,
+  noteEnding,
   ownChild,
   ownChildren,
   signalChild,
@@ -45,7 +50,12 @@ import {
 import { TERMINATED_EXIT_CODE, windowsAction } from "./windows/signals.ts";
 import { stopTreeWindows } from "./windows/stop_tree.ts";
 import { killZero } from "./kill_zero.ts";
-import { powershell } from "./windows/powershell.ts";
+import { queryProcesses } from "./windows/process_query.ts";
+import {
+  signalUnheldGroup,
+  unheldGroupRuns,
+  unheldGroups,
+} from "./windows/unheld_group.ts";
 
 function toInfo(row: WinProcess, pgid: number): ProcessInfo {
   return {
@@ -71,8 +81,9 @@ function jobGroups(): Map<number, number> {
 function list(): ProcessInfo[] {
   const k = kernel32();
   if (k === null) {
-    throw new Error(
-      "Listing processes on Windows needs Deno with --allow-ffi (CreateToolhelp32Snapshot)",
+    const groups = unheldGroups();
+    return queryProcesses().map((row) =>
+      toInfo(row, groups.get(row.pid) ?? row.pid)
     );
   }
   const groups = jobGroups();
@@ -98,14 +109,12 @@ function info(pid: number): ProcessInfo | null {
   return toInfo(row, child ? child.pid : jobGroups().get(pid) ?? pid);
 }
 
-/** Without FFI: the start time from PowerShell (slow: ~0.5 s). */
-function startTimeByPowerShell(pid: number): number | null {
+/** Without FFI: from the table (slow; `null` under Wine, whose `wmic`
+ * has no creation times). */
+function startTimeByQuery(pid: number): number | null {
+  if (!killZero(pid)) return null;
   try {
-    const out = powershell(
-      `(Get-Process -Id ${pid} -ErrorAction Stop).StartTime.ToFileTimeUtc()`,
-    );
-    const ticks = BigInt(out.trim());
-    return Number(ticks / 10_000n) - 11_644_473_600_000;
+    return queryProcesses().find((row) => row.pid === pid)?.startMs ?? null;
   } catch {
     return null;
   }
@@ -113,7 +122,7 @@ function startTimeByPowerShell(pid: number): number | null {
 
 function startTimeMs(pid: number): number | null {
   const k = kernel32();
-  if (k === null) return startTimeByPowerShell(pid);
+  if (k === null) return startTimeByQuery(pid);
   const row = processInfo(k, pid);
   return row === null || row.exited ? null : row.startMs;
 }
@@ -139,6 +148,7 @@ function endForeign(k: Kernel32, pid: number): SignalResult {
 function signalWithoutFfi(pid: number, sig: Signal): SignalResult {
   if (windowsAction(sig) === "nothing") return killZero(pid) ? "sent" : "gone";
   try {
+    noteEnding(pid);
     // The runtime's own TerminateProcess.
     process.kill(pid, "SIGKILL");
     return "sent";
@@ -161,6 +171,7 @@ function signal(pid: number, sig: Signal): SignalResult {
 
 function signalGroup(pgid: number, sig: Signal): SignalResult {
   const k = kernel32();
+  if (k === null && isUnheld(pgid)) return signalUnheldGroup(pgid, sig);
   const child = ownChild(pgid);
   if (k === null || !child) return signal(pgid, sig);
   return signalChild(k, child, sig, true);
@@ -168,8 +179,9 @@ function signalGroup(pgid: number, sig: Signal): SignalResult {
 
 function groupExists(pgid: number): boolean {
   const k = kernel32();
+  if (k === null) return unheldGroupRuns(pgid);
   const child = ownChild(pgid);
-  if (k !== null && child) return childTreeRuns(k, child);
+  if (child) return childTreeRuns(k, child);
   const row = info(pgid);
   return row !== null && !row.zombie;
 }

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { ignoredSignals } from "../os/ignored_signals.ts";
-import { isWindows } from "../os/platform.ts";
+import { ignoredSignals } from "./ignored_signals.ts";
+import { isWindows } from "./platform.ts";
 import { signalNumber } from "../signals.ts";
 import { host, process } from "./host.ts";
 

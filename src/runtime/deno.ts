@@ -13,7 +13,7 @@
  */
 
 import type { ExitStatus, Signal } from "../types.ts";
-import { isWindows } from "../os/platform.ts";
+import { isWindows } from "./platform.ts";
 import { keepChildStatuses } from "./child_reaping.ts";
 import { missingProgram } from "./look_path.ts";
 import { nodeBackend } from "./node.ts";
@@ -92,7 +92,7 @@ function spawnWithDeno(
       stdout: toDenoStdio(request.stdout),
       stderr: toDenoStdio(request.stderr),
       detached: request.newSession,
-      windowsRawArguments: false,
+      windowsRawArguments: request.verbatim === true,
     }).spawn();
   } catch (error) {
     const code = errorCode(error);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DARWIN_SIGNALS, LINUX_SIGNALS } from "../os/signal_numbers.ts";
+import { DARWIN_SIGNALS, LINUX_SIGNALS } from "./signal_numbers.ts";
 import type { Host, HostProcess, SignalListener } from "./host.ts";
 import { tooManyFiles } from "./host_node.ts";
 import { nodeModule, nodeProcess } from "./node_builtins.ts";

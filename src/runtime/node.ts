@@ -116,6 +116,7 @@ function spawnWithNode(request: SpawnRequest): ChildHandle {
       stdio: [stdin, stdout, stderr],
       detached: request.newSession,
       windowsHide: true,
+      windowsVerbatimArguments: request.verbatim === true,
     });
   } catch (error) {
     shared?.readable.cancel().catch(() => {});

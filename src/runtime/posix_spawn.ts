@@ -23,9 +23,9 @@
  */
 
 import type { Socket } from "node:net";
+import { alloc } from "./ffi.ts";
 import {
   addressOf,
-  alloc,
   cString,
   EINTR,
   environment,
@@ -44,8 +44,8 @@ import {
   SIGSET_SIZE,
   SPAWNATTR_SIZE,
   WNOHANG,
-} from "../os/linux/libc.ts";
-import { lookPath } from "../os/posix.ts";
+} from "./libc.ts";
+import { lookPath } from "./look_path.ts";
 import { signalName } from "../signals.ts";
 import type { ExitStatus, Signal } from "../types.ts";
 import { errorCode } from "./node.ts";

@@ -16,7 +16,7 @@
  */
 
 import type { Server, Socket } from "node:net";
-import { isWindows } from "../os/platform.ts";
+import { isWindows } from "./platform.ts";
 import { process } from "./host.ts";
 import { nodeModule } from "./node_builtins.ts";
 import { toWebReadable } from "./node_readable.ts";

@@ -1,7 +1,7 @@
 /**
  * The seam between the library and a runtime's process API. `deno.ts`
  * implements it over `Deno.Command`, `node.ts` over `node:child_process`
- * (Node and Bun); `../platform.ts` picks one at load.
+ * (Node and Bun); `select.ts` picks one at load.
  *
  * @module
  */
@@ -38,6 +38,9 @@ export interface SpawnRequest {
   readonly killOnParentExit?: boolean;
   /** Windows-only; other systems ignore it. */
   readonly windows?: WindowsSpawnRequest;
+  /** Windows: `args` is the rest of the command line, passed as is (Node's
+   * `windowsVerbatimArguments`, Deno's `windowsRawArguments`). */
+  readonly verbatim?: boolean;
 }
 
 /** The Windows part of a {@linkcode SpawnRequest}. */

@@ -12,7 +12,7 @@
 import type { Stats } from "node:fs";
 import process from "node:process";
 import { UntrustedFileError } from "../errors.ts";
-import { isWindows } from "../os/platform.ts";
+import { isWindows } from "../runtime/platform.ts";
 import { groupName, userName } from "./names.ts";
 
 /** Whom files may belong to besides root: this process's effective user

@@ -2,25 +2,26 @@
  * `windows.breakawayFromJob`: outside a job, inside a job that allows
  * breakaway, inside one that forbids it (`BreakawayDeniedError`), and the
  * `"try"` fallback. The fixture joins the jobs, so this test runner never
- * does (see `fixtures/breakaway.ts`).
+ * does (see `fixtures/breakaway.ts`). Needs FFI (Deno, Bun); what Node
+ * does instead is in `no_ffi_test.ts`.
  */
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { runFixture, windowsOnly } from "./_helpers.ts";
+import { ffiOnly, runFixture } from "./_helpers.ts";
 
 let fixture: Promise<Record<string, Record<string, unknown>>> | undefined;
 
 /** The fixture's report, run once for all tests of this file. */
 function report(): Promise<Record<string, Record<string, unknown>>> {
-  fixture ??= runFixture("breakaway.ts", [], { detached: true })
+  fixture ??= runFixture("breakaway", [], { detached: true })
     .report as Promise<Record<string, Record<string, unknown>>>;
   return fixture;
 }
 
 test(
   "spawn() with breakawayFromJob: true succeeds outside a job",
-  windowsOnly,
+  ffiOnly,
   async () => {
     const r = await report();
     assert.equal(r.startedInJob as unknown, false);
@@ -30,7 +31,7 @@ test(
 
 test(
   "spawn() with breakawayFromJob: true leaves a job that allows breakaway",
-  windowsOnly,
+  ffiOnly,
   async () => {
     const r = await report();
     assert.equal(r.assigned as unknown, true);
@@ -44,7 +45,7 @@ test(
 
 test(
   "spawn() with breakawayFromJob: true throws BreakawayDeniedError in a job that forbids it",
-  windowsOnly,
+  ffiOnly,
   async () => {
     const { deniedTrue } = await report();
     assert.equal(deniedTrue!.error, "BreakawayDeniedError");
@@ -58,7 +59,7 @@ test(
 
 test(
   'breakawayFromJob: "try" falls back and says so; detach() tries by default',
-  windowsOnly,
+  ffiOnly,
   async () => {
     const { deniedTry, deniedDetach } = await report();
     assert.equal(deniedTry!.brokeAway, false);

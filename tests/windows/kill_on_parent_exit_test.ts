@@ -1,9 +1,10 @@
 /**
  * `killOnParentExit` on Windows: the child is in a kill-on-close job, so it
  * dies when its parent is terminated (`TerminateProcess`, no exit hooks),
- * while a child without the option lives on. Without FFI the runtime's own
- * kill-on-close job does it for children without a group of their own; with
- * `newSession` the error says that `--allow-ffi` is needed.
+ * while a child without the option lives on. Without FFI (Deno without
+ * `--allow-ffi`, Node) the runtime's own kill-on-close job does it for
+ * children without a group of their own; with `newSession` the error says
+ * what is missing.
  */
 
 import assert from "node:assert/strict";
@@ -12,9 +13,11 @@ import {
   alive,
   DEATH_MS,
   endProcess,
+  ffiOnly,
+  noFfiOnly,
   runFixture,
+  runtime,
   waitFor,
-  windowsOnly,
 } from "./_helpers.ts";
 
 interface Report {
@@ -25,7 +28,7 @@ interface Report {
 }
 
 async function terminated(ffi: boolean): Promise<Report> {
-  const parent = runFixture("kill_on_parent_exit.ts", [], { ffi });
+  const parent = runFixture("kill_on_parent_exit", [], { ffi });
   const report = await parent.report as unknown as Report;
   assert.ok(alive(report.target));
   endProcess(parent.pid); // TerminateProcess: no hook of the parent runs
@@ -35,7 +38,7 @@ async function terminated(ffi: boolean): Promise<Report> {
 
 test(
   "killOnParentExit ends the child when the parent is terminated",
-  windowsOnly,
+  ffiOnly,
   async () => {
     const report = await terminated(true);
     try {
@@ -57,7 +60,7 @@ test(
 
 test(
   "killOnParentExit without FFI: the runtime's job, and a clear error with newSession",
-  windowsOnly,
+  noFfiOnly,
   async () => {
     const report = await terminated(false);
     try {
@@ -65,7 +68,9 @@ test(
       assert.equal(report.grouped, undefined);
       assert.match(
         String(report.groupedError),
-        /^PermissionDeniedError: .*killOnParentExit.*newSession.*--allow-ffi/,
+        runtime === "deno"
+          ? /^PermissionDeniedError: .*killOnParentExit.*newSession.*--allow-ffi/
+          : /^PermissionDeniedError: .*killOnParentExit.*newSession.*Node has no FFI/,
       );
     } finally {
       for (const pid of [report.target, report.control]) endProcess(pid);

@@ -1,19 +1,19 @@
 /**
- * Without `--allow-ffi`: children come from the runtime's own spawn, every
- * signal that does anything ends the process (the status says SIGKILL),
- * `breakawayFromJob: "try"` starts normally and says so, and `true` fails
- * with an error that names `--allow-ffi`.
+ * Without FFI (Deno without `--allow-ffi`, Node): children come from the
+ * runtime's own spawn, every signal that does anything ends the process
+ * (the status says SIGKILL), `breakawayFromJob: "try"` starts normally and
+ * says so, and `true` fails with an error that names what is missing.
  */
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { runFixture, windowsOnly } from "./_helpers.ts";
+import { noFfiOnly, runFixture, runtime } from "./_helpers.ts";
 
 test(
-  "without --allow-ffi: signals end the child, breakaway says what is missing",
-  windowsOnly,
+  "without FFI: signals end the child, breakaway says what is missing",
+  noFfiOnly,
   async () => {
-    const report = await runFixture("no_ffi.ts", [], { ffi: false }).report;
+    const report = await runFixture("no_ffi", [], { ffi: false }).report;
     assert.equal(report.alive, true);
     assert.equal(report.killed, true);
     assert.deepEqual(report.status, {
@@ -25,7 +25,9 @@ test(
     assert.equal(report.tryBrokeAway, false);
     assert.match(
       String(report.breakaway),
-      /^PermissionDeniedError: .*breakawayFromJob: true.*CreateProcessW.*--allow-ffi/,
+      runtime === "deno"
+        ? /^PermissionDeniedError: .*breakawayFromJob: true.*CreateProcessW.*--allow-ffi/
+        : /^PermissionDeniedError: .*breakawayFromJob: true.*CreateProcessW.*Node has no FFI/,
     );
   },
 );

@@ -1,6 +1,8 @@
 /**
- * `isAlive`, start times, the process table and `Pidfile` on Windows
- * (OpenProcess + WaitForSingleObject, GetProcessTimes, Toolhelp32).
+ * `isAlive`, start times, the process table and `Pidfile` on Windows: with
+ * FFI through OpenProcess + WaitForSingleObject, GetProcessTimes and
+ * Toolhelp32; without (Node) through the runtime's `kill(pid, 0)` and
+ * PowerShell or `wmic`.
  */
 
 import assert from "node:assert/strict";
@@ -10,7 +12,14 @@ import process from "node:process";
 import { test } from "node:test";
 import { isAlive, killTree, Pidfile, spawn } from "../../mod.ts";
 import { os } from "../../src/os/select.ts";
-import { endProcess, tempDir, windowsOnly } from "./_helpers.ts";
+import {
+  endProcess,
+  ffiOnly,
+  runFixture,
+  startTimesKnown,
+  tempDir,
+  windowsOnly,
+} from "./_helpers.ts";
 
 test(
   "isAlive() is false after a child exits with code 259 (STILL_ACTIVE)",
@@ -24,31 +33,55 @@ test(
   },
 );
 
+/** A child that runs for a minute. */
+function pingChild() {
+  return spawn(["ping.exe", "-n", "60", "127.0.0.1"], { stdout: "null" });
+}
+
+test("list() and info() show a running child", windowsOnly, async () => {
+  const child = pingChild();
+  try {
+    assert.ok(
+      os.list().some((r) => r.pid === child.pid && r.ppid === process.pid),
+    );
+    assert.equal(os.info(child.pid)?.zombie, false);
+    assert.equal(os.info(2 ** 31 - 2), null);
+  } finally {
+    await child.stop({ grace: 0 });
+    endProcess(child.pid);
+  }
+});
+
 test(
-  "info(), list(), startTimeMs() and commandLine() describe a child",
-  windowsOnly,
+  "startTimeMs() is the child's creation time",
+  startTimesKnown,
   async () => {
     const before = Date.now();
-    const child = spawn(["ping.exe", "-n", "60", "127.0.0.1"], {
-      stdout: "null",
-    });
+    const child = pingChild();
     try {
-      const row = os.info(child.pid);
-      assert.equal(row?.ppid, process.pid);
-      assert.equal(row?.zombie, false);
       const started = os.startTimeMs(child.pid)!;
       assert.ok(
         started >= before - 50 && started <= Date.now() + 50,
         `${started}`,
       );
-      assert.ok(
-        os.list().some((r) => r.pid === child.pid && r.ppid === process.pid),
-      );
+    } finally {
+      await child.stop({ grace: 0 });
+      endProcess(child.pid);
+    }
+  },
+);
+
+test(
+  "info() knows the parent and commandLine() the arguments (through FFI)",
+  ffiOnly,
+  async () => {
+    const child = pingChild();
+    try {
+      assert.equal(os.info(child.pid)?.ppid, process.pid);
       assert.match(
         String(os.commandLine(child.pid)),
         /ping.*-n 60 127\.0\.0\.1/,
       );
-      assert.equal(os.info(2 ** 31 - 2), null);
     } finally {
       await child.stop({ grace: 0 });
       endProcess(child.pid);
@@ -58,12 +91,10 @@ test(
 
 test(
   "Pidfile reads back a live PID, and not one started after the file",
-  windowsOnly,
+  startTimesKnown,
   async () => {
     const file = new Pidfile(join(tempDir(), "app.pid"));
-    const child = spawn(["ping.exe", "-n", "60", "127.0.0.1"], {
-      stdout: "null",
-    });
+    const child = pingChild();
     try {
       file.write(child.pid);
       assert.equal(file.read(), child.pid);
@@ -84,3 +115,14 @@ test(
 test("killTree() refuses this process", windowsOnly, async () => {
   await assert.rejects(() => killTree(process.pid), RangeError);
 });
+
+test(
+  "killTree() refuses an ancestor of this process",
+  windowsOnly,
+  async () => {
+    // The fixture, a child of this test process, aims at us.
+    const report = await runFixture("kill_parent").report;
+    assert.equal(report.error, "RangeError", JSON.stringify(report));
+    assert.match(String(report.message), /ancestor/);
+  },
+);

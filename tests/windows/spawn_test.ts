@@ -1,31 +1,34 @@
 /**
- * Starting programs through `CreateProcessW`: every hostile argument reaches
- * the program unchanged — directly (MSVCRT quoting), through a batch file
- * and through the `start /b` shim (cmd.exe escaping) — and nothing in them
- * runs. The program is this Deno (`deno eval` prints `Deno.args`).
+ * Starting programs (through `CreateProcessW` with FFI, else the runtime's
+ * spawn): every hostile argument reaches the program unchanged — directly
+ * (MSVCRT quoting), through a batch file and through the `start /b` shim
+ * (cmd.exe escaping) — and nothing in them runs. The program is this
+ * runtime running `fixtures/print_args`.
  */
 
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import process from "node:process";
 import { test } from "node:test";
 import { CommandNotFoundError, killTree, run, spawn } from "../../mod.ts";
-import { snapshot } from "../../src/os/windows/process_table.ts";
 import { spawnThroughStartShim } from "../../src/os/windows/start_shim.ts";
-import { denoBackend } from "../../src/runtime/deno.ts";
+import { runtimeBackend } from "../../src/runtime/select.ts";
 import { HOSTILE, INJECTED } from "./_hostile.ts";
 import {
   alive,
   DEATH_MS,
+  fixtureCommand,
   isWine,
   k32,
+  table,
   tempDir,
   waitFor,
   windowsOnly,
 } from "./_helpers.ts";
 
-const PRINT_ARGS = "console.log(JSON.stringify(Deno.args))";
+/** This runtime running `fixtures/print_args`. */
+const printArgs = () => fixtureCommand("print_args");
 
 function readArgs(file: string): string[] {
   return JSON.parse(readFileSync(file, "utf8"));
@@ -37,7 +40,7 @@ test(
   async () => {
     const dir = tempDir();
     const out = join(dir, "args.json");
-    const child = spawn([process.execPath, "eval", PRINT_ARGS, ...HOSTILE], {
+    const child = spawn([...printArgs(), ...HOSTILE], {
       cwd: dir,
       stdout: { file: out },
     });
@@ -52,9 +55,10 @@ test(
   async () => {
     const dir = tempDir();
     const bat = join(dir, "print args.cmd");
+    const [exe, ...args] = printArgs();
     writeFileSync(
       bat,
-      `@"${process.execPath}" eval "${PRINT_ARGS}" %*\r\n`,
+      `@"${exe}" ${args.map((a) => `"${a}"`).join(" ")} %*\r\n`,
     );
     // Wine's cmd.exe expands %NAME% again inside the text %* puts in a batch
     // line; Windows does not (Rust's windows-bat-args test checks "%PATH%").
@@ -95,16 +99,13 @@ test(
   async () => {
     const dir = tempDir();
     const out = join(dir, "args.json");
+    const [file, ...args] = printArgs();
     const handle = spawnThroughStartShim(
       {
-        file: process.execPath,
-        args: [
-          "eval",
-          `${PRINT_ARGS}; setTimeout(() => {}, 30000)`,
-          ...HOSTILE,
-        ],
+        file: file!,
+        args: [...args, ...HOSTILE],
         cwd: dir,
-        env: undefined,
+        env: { SUBPROC_TEST_LINGER: "30000" },
         clearEnv: false,
         stdin: "null",
         stdout: { file: out, append: false },
@@ -112,12 +113,15 @@ test(
         newSession: true,
       },
       k32(),
-      denoBackend,
+      runtimeBackend,
     );
     try {
-      // The PID is the program's (deno.exe), not cmd.exe's.
-      const row = snapshot(k32()).find((r) => r.pid === handle.pid);
-      assert.match(String(row?.exe), /^deno(\.exe)?$/i);
+      // The PID is the program's (this runtime's), not cmd.exe's.
+      const row = table().find((r) => r.pid === handle.pid);
+      assert.equal(
+        String(row?.exe).toLowerCase(),
+        basename(file!).toLowerCase(),
+      );
       await waitFor(
         () => existsSync(out) && readFileSync(out, "utf8").includes("]"),
         DEATH_MS * 2,

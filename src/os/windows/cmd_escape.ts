@@ -136,6 +136,22 @@ export function batchCommandLine(
   script: string,
   cmd: readonly string[],
 ): string {
+  return `${quoteProgram(cmdExe)} ${batchArguments(script, cmd)}`;
+}
+
+/**
+ * What follows `cmd.exe` on the command line of
+ * {@linkcode batchCommandLine}: `/d /e:ON /v:OFF /s /c ""script" args…"`.
+ *
+ * @param script The absolute path of the batch file.
+ * @param cmd The command as given (`cmd[0]` is not used).
+ * @returns The arguments of `cmd.exe`, as one verbatim string.
+ * @throws {RangeError} As {@linkcode batchCommandLine}.
+ */
+export function batchArguments(
+  script: string,
+  cmd: readonly string[],
+): string {
   if (script.includes('"') || script.endsWith("\\")) {
     throw new RangeError(
       `Cannot run the batch file ${
@@ -147,7 +163,7 @@ export function batchCommandLine(
   const args = cmd.slice(1).map((arg, i) =>
     quoteBatchArg(arg, `cmd[${i + 1}]`)
   );
-  return `${quoteProgram(cmdExe)} /d /e:ON /v:OFF /s /c ""${script}"${
+  return `/d /e:ON /v:OFF /s /c ""${script}"${
     args.map((a) => " " + a).join("")
   }"`;
 }

@@ -18,8 +18,8 @@
 
 import { resolve } from "../../runtime/node_builtins.ts";
 import type { ResolvedStderr, ResolvedStdio } from "../../runtime/types.ts";
+import { alloc, view } from "../../runtime/ffi.ts";
 import {
-  alloc,
   CREATE_ALWAYS,
   CREATE_UNICODE_ENVIRONMENT,
   DUPLICATE_SAME_ACCESS,
@@ -42,7 +42,6 @@ import {
   SW_HIDE,
   SYNCHRONIZE,
   validHandle,
-  view,
   wide,
 } from "./kernel32.ts";
 import { addressOf } from "./kernel32.ts";

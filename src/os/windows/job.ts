@@ -8,8 +8,8 @@
  * @module
  */
 
+import { alloc, view } from "../../runtime/ffi.ts";
 import {
-  alloc,
   ERROR_INSUFFICIENT_BUFFER,
   type Handle,
   JOB_OBJECT_LIMIT_BREAKAWAY_OK,
@@ -19,7 +19,6 @@ import {
   JobObjectExtendedLimitInformation,
   type Kernel32,
   validHandle,
-  view,
 } from "./kernel32.ts";
 
 /** `JOBOBJECT_EXTENDED_LIMIT_INFORMATION`: 144 bytes, `LimitFlags` at 16. */

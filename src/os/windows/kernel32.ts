@@ -1,19 +1,28 @@
 /**
- * The Win32 functions we call, over Deno's FFI (`Deno.dlopen`, which needs
- * `--allow-ffi`). Loaded lazily, once; {@linkcode kernel32} returns `null`
- * where there is no FFI (Node, Bun, a Deno without `--allow-ffi`, or not
- * Windows), and {@linkcode ffiUnavailable} says why.
+ * The Win32 functions we call, declared once and bound through the
+ * runtime's FFI adapter (`Deno.dlopen` with `--allow-ffi`, or `bun:ffi`;
+ * see `../../runtime/ffi.ts`). Loaded lazily, once; {@linkcode kernel32}
+ * returns `null` where there is no FFI (Node, a Deno without `--allow-ffi`,
+ * or not Windows), and {@linkcode ffiUnavailable} says why.
  *
  * Handles are `bigint`s. The exported interface is written out by hand so
- * that no `Deno.*` type leaks into the declarations of this package.
+ * that no runtime's FFI type leaks into the declarations of this package.
  *
- * Struct layouts are those of 64-bit Windows (the only Windows Deno ships
- * for); offsets are named next to each struct helper.
+ * Struct layouts are those of 64-bit Windows (the only Windows Deno and Bun
+ * ship for); offsets are named next to each struct helper.
  *
  * @module
  */
 
-import { alloc } from "../ffi_memory.ts";
+import {
+  alloc,
+  type Ffi,
+  type FfiDeclarations,
+  type NativeCallback,
+  view,
+} from "../../runtime/ffi.ts";
+import { runtimeFfi } from "../../runtime/select.ts";
+import { isWindows } from "../../runtime/platform.ts";
 
 /** A Win32 `HANDLE` (or any pointer-sized value). */
 export type Handle = bigint;
@@ -132,15 +141,6 @@ export interface Kernel32 {
     size: number,
     returned: Buf,
   ): number;
-}
-
-/** Calls `fn` on the Windows thread pool when `handle` is signalled. */
-export interface WaitCallback {
-  /** The C function pointer, for `RegisterWaitForSingleObject`. */
-  readonly pointer: Handle;
-  ref(): void;
-  unref(): void;
-  close(): void;
 }
 
 // Win32 constants.
@@ -270,44 +270,29 @@ const SYMBOLS = {
     parameters: ["usize", "usize", "buffer", "usize", "buffer"],
     result: "i32",
   },
-} as const;
+} as const satisfies FfiDeclarations;
 
 const NTDLL_SYMBOLS = {
   NtQueryInformationProcess: {
     parameters: ["usize", "i32", "buffer", "u32", "buffer"],
     result: "i32",
   },
-} as const;
+} as const satisfies FfiDeclarations;
 
-interface DenoFfi {
-  build: { os: string };
-  dlopen: typeof Deno.dlopen;
-  permissions: { querySync(d: { name: "ffi" }): { state: string } };
-  UnsafeCallback: typeof Deno.UnsafeCallback;
-  UnsafePointer: typeof Deno.UnsafePointer;
-}
-
-const deno = (globalThis as { Deno?: DenoFfi }).Deno;
-
-let loaded: Kernel32 | null | undefined;
+let loaded: { k: Kernel32; ffi: Ffi } | null | undefined;
 let reason = "";
 
-/** The bindings, or `null` when FFI can't be used here (see
- * {@linkcode ffiUnavailable}). */
-export function kernel32(): Kernel32 | null {
+function load(): { k: Kernel32; ffi: Ffi } | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  if (deno?.dlopen === undefined) {
-    reason = "this runtime has no Deno FFI (run under Deno with --allow-ffi)";
-  } else if (deno.build.os !== "windows") {
-    reason = "this is not Windows";
-  } else if (deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
-    reason = "Deno was not granted FFI (run with --allow-ffi)";
+  const ffi = isWindows ? runtimeFfi() : "this is not Windows";
+  if (typeof ffi === "string") {
+    reason = ffi;
   } else {
     try {
-      const k32 = deno.dlopen("kernel32.dll", SYMBOLS).symbols;
-      const nt = deno.dlopen("ntdll.dll", NTDLL_SYMBOLS).symbols;
-      loaded = { ...k32, ...nt } as unknown as Kernel32;
+      const k32 = ffi.open("kernel32.dll", SYMBOLS);
+      const nt = ffi.open("ntdll.dll", NTDLL_SYMBOLS);
+      loaded = { k: { ...k32, ...nt } as unknown as Kernel32, ffi };
     } catch (error) {
       reason = `kernel32.dll could not be loaded: ${
         (error as Error)?.message ?? error
@@ -317,31 +302,41 @@ export function kernel32(): Kernel32 | null {
   return loaded;
 }
 
+/** The bindings, or `null` when FFI can't be used here (see
+ * {@linkcode ffiUnavailable}). */
+export function kernel32(): Kernel32 | null {
+  return load()?.k ?? null;
+}
+
 /** Why {@linkcode kernel32} returns `null` (empty when it doesn't). */
 export function ffiUnavailable(): string {
-  kernel32();
+  load();
   return reason;
 }
 
-/**
- * A thread-safe callback for `RegisterWaitForSingleObject`: `fn` runs on
- * the JavaScript thread once Windows calls it. While ref'd it keeps the
- * runtime alive.
- */
-export function waitCallback(fn: () => void): WaitCallback {
-  const callback = deno!.UnsafeCallback.threadSafe(
-    { parameters: ["pointer", "u8"], result: "void" } as const,
-    () => fn(),
-  );
-  return {
-    pointer: BigInt(deno!.UnsafePointer.value(callback.pointer)),
-    ref: () => void callback.ref(),
-    unref: () => void callback.unref(),
-    close: () => callback.close(),
-  };
+/** The adapter the bindings were made with (only once they were). */
+function boundFfi(): Ffi {
+  const bound = load();
+  if (bound === null) throw new Error(`No FFI: ${reason}`);
+  return bound.ffi;
 }
 
-export { addressOf, alloc } from "../ffi_memory.ts";
+/**
+ * A callback for `RegisterWaitForSingleObject` (`WAITORTIMERCALLBACK`):
+ * Windows calls it on a pool thread, `fn` runs on the JavaScript thread.
+ * While ref'd it keeps the runtime alive.
+ */
+export function waitCallback(fn: () => void): NativeCallback {
+  return boundFfi().callback(
+    { parameters: ["usize", "u8"], result: "void" },
+    fn,
+  );
+}
+
+/** The address of `buffer`'s memory (see `alloc` in `runtime/ffi.ts`). */
+export function addressOf(buffer: Uint8Array): bigint {
+  return boundFfi().addressOf(buffer);
+}
 
 /** `text` as a NUL-terminated UTF-16LE string. */
 export function wide(text: string): Uint8Array {
@@ -367,11 +362,6 @@ export function readWide(
     text += String.fromCharCode(code);
   }
   return text;
-}
-
-/** A `DataView` over `buffer`. */
-export function view(buffer: Uint8Array): DataView {
-  return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 /** Milliseconds since the Unix epoch of a `FILETIME` (100 ns ticks since

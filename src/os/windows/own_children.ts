@@ -63,6 +63,36 @@ export function ownChildren(): OwnChild[] {
   return [...children.values()];
 }
 
+/** What an exit status needs to know of a child: whether we asked it with
+ * CTRL_BREAK, whether we ended it. */
+export type Fate = Pick<OwnChild, "asked" | "ended">;
+
+/** Children of the runtime's own spawn without FFI (no handle, no job), by
+ * PID, while they run: a tree stop that ends one records it here. */
+const unheld = new Map<number, Fate>();
+
+/** Tracks `fate` of the child `pid` until {@linkcode forgetUnheld}. */
+export function trackUnheld(pid: number, fate: Fate): void {
+  unheld.set(pid, fate);
+}
+
+/** Stops tracking `pid` (its exit has been seen). */
+export function forgetUnheld(pid: number, fate: Fate): void {
+  if (unheld.get(pid) === fate) unheld.delete(pid);
+}
+
+/** `true` while `pid` is a child of ours tracked by {@linkcode trackUnheld}. */
+export function isUnheld(pid: number): boolean {
+  return unheld.has(pid);
+}
+
+/** Records that we are ending `pid`, if it is a child of ours, so that its
+ * status says SIGKILL rather than exit code 1. */
+export function noteEnding(pid: number): void {
+  const fate = children.get(pid) ?? unheld.get(pid);
+  if (fate !== undefined) fate.ended = true;
+}
+
 /** Ends `child` alone with `TerminateProcess`. */
 export function endChild(k: Kernel32, child: OwnChild): SignalResult {
   if (!isRunning(k, child.process)) return "gone";
@@ -125,10 +155,7 @@ export function childTreeRuns(k: Kernel32, child: OwnChild): boolean {
 /** The exit status of a child of ours that exited with `code`: a process
  * we ended reports SIGKILL, one that died of our CTRL_BREAK the signal we
  * asked with. */
-export function exitStatusOf(
-  child: Pick<OwnChild, "asked" | "ended">,
-  code: number,
-): ExitStatus {
+export function exitStatusOf(child: Fate, code: number): ExitStatus {
   if (child.ended && code === TERMINATED_EXIT_CODE) {
     return { code: null, signal: "SIGKILL", success: false };
   }
@@ -136,4 +163,12 @@ export function exitStatusOf(
     return { code: null, signal: child.asked, success: false };
   }
   return { code, signal: null, success: code === 0 };
+}
+
+/** Closes a child's job once its direct child has exited, unless it is
+ * kill-on-close and descendants still run (closing it would end them). */
+export function releaseJob(job: Job | null, killOnClose: boolean): void {
+  if (job === null) return;
+  if (killOnClose && job.activeProcesses() > 0) return; // kept until we exit
+  job.close();
 }

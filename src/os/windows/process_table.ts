@@ -15,8 +15,8 @@
  * @module
  */
 
+import { alloc, view } from "../../runtime/ffi.ts";
 import {
-  alloc,
   ERROR_ACCESS_DENIED,
   fileTimeMs,
   type Handle,
@@ -28,7 +28,6 @@ import {
   SYNCHRONIZE,
   TH32CS_SNAPPROCESS,
   validHandle,
-  view,
   WAIT_TIMEOUT,
 } from "./kernel32.ts";
 

@@ -4,7 +4,8 @@
  *
  * **When it is used**: by `detach()` on Windows when there is no FFI and the
  * runtime's own `detached` does not outlive the parent — Bun, whose detached
- * children stay in its kill-on-close job (oven-sh/bun#31603). `cmd.exe` is
+ * children stay in its kill-on-close job (oven-sh/bun#31603), should
+ * `bun:ffi` fail to load (with it, `CreateProcessW` does better). `cmd.exe` is
  * a normal child (in that job, which lets its children break away silently);
  * the program `start` creates is outside the job, so it survives us.
  *
@@ -14,8 +15,9 @@
  *   both are refused with a `RangeError` (see `cmd_escape.ts`);
  * - give us the program's PID directly: it is found afterwards, by its file
  *   name, among the processes that `cmd.exe` started (Toolhelp32 with FFI,
- *   else one PowerShell CIM query, ~1 s); a program that exits before that
- *   can't be found, and two copies started at once could be mixed up;
+ *   else two PowerShell or `wmic` queries, ~1 s); a program that exits
+ *   before that can't be found, and two copies started at once could be
+ *   mixed up;
  * - break away from a job that the *parent* runs in (a CI agent's): it is
  *   in there like us;
  * - leave our console: the program runs on it, hidden, with Ctrl-C ignored
@@ -46,48 +48,46 @@ import {
   systemProgram,
 } from "./find_program.ts";
 import type { Kernel32 } from "./kernel32.ts";
-import { snapshot } from "./process_table.ts";
+import { queryProcesses } from "./process_query.ts";
+import { snapshot, type WinProcess } from "./process_table.ts";
 import { killZero } from "../kill_zero.ts";
-import { powershell } from "./powershell.ts";
+
+/** Every process: Toolhelp32 with FFI, else PowerShell or `wmic`; empty
+ * when neither answers. */
+function table(k: Kernel32 | null): WinProcess[] {
+  try {
+    return k === null ? queryProcesses() : snapshot(k);
+  } catch {
+    return [];
+  }
+}
 
 /**
  * The PID of `exe` that `cmd.exe` `shell` (now exited) started: a process of
- * that name created since `since`, whose parent is the shell — or is gone,
- * for Wine's `start`, a program of its own between the two. The shell's
- * other child, its `conhost.exe`, is not it.
+ * that name that is new — not in `before` (the PIDs listed before the shell
+ * ran), created since `since` where the table knows creation times (Wine's
+ * `wmic` doesn't) — whose parent is the shell, or is gone, for Wine's
+ * `start`, a program of its own between the two. The shell's other child,
+ * its `conhost.exe`, is not it.
  */
 function startedPid(
-  k: Kernel32 | null,
+  rows: readonly WinProcess[],
+  before: ReadonlySet<number>,
   shell: number,
   exe: string,
   since: number,
 ): number | undefined {
   const name = exe.toLowerCase();
-  if (k !== null) {
-    const table = snapshot(k);
-    const present = new Set(table.map((row) => row.pid));
-    const found = table.filter((row) =>
-      row.exe.toLowerCase() === name && !row.exited &&
-      (row.startMs === null || row.startMs >= since - 1000) &&
-      (row.ppid === shell || !present.has(row.ppid))
-    ).sort((a, b) =>
-      Number(b.ppid === shell) - Number(a.ppid === shell) ||
-      (a.startMs ?? 0) - (b.startMs ?? 0)
-    );
-    return found[0]?.pid;
-  }
-  try {
-    const out = powershell(
-      `Get-CimInstance Win32_Process -Filter 'ParentProcessId=${shell}' | ForEach-Object { "$($_.ProcessId) $($_.Name)" }`,
-    );
-    for (const line of out.split(/\r?\n/)) {
-      const match = /^(\d+) (.+)$/.exec(line.trim());
-      if (match && match[2]!.toLowerCase() === name) return Number(match[1]);
-    }
-    return undefined;
-  } catch {
-    return undefined;
-  }
+  const present = new Set(rows.map((row) => row.pid));
+  const found = rows.filter((row) =>
+    row.exe.toLowerCase() === name && !row.exited && !before.has(row.pid) &&
+    (row.startMs === null || row.startMs >= since - 1000) &&
+    (row.ppid === shell || !present.has(row.ppid))
+  ).sort((a, b) =>
+    Number(b.ppid === shell) - Number(a.ppid === shell) ||
+    (a.startMs ?? 0) - (b.startMs ?? 0)
+  );
+  return found[0]?.pid;
 }
 
 function toStdio(
@@ -134,6 +134,7 @@ export function spawnThroughStartShim(
   const args = startShimArguments(found.path, [request.file, ...request.args]);
   const fds = new Map<string, number>();
   const since = Date.now();
+  const before = new Set(table(k).map((row) => row.pid));
   let shell;
   try {
     shell = spawnSync(systemProgram("cmd.exe", process.env), [args], {
@@ -155,7 +156,13 @@ export function spawnThroughStartShim(
       `cmd.exe (start /b) exited with code ${shell.status}`,
     );
   }
-  const pid = startedPid(k, shell.pid, win32.basename(found.path), since);
+  const pid = startedPid(
+    table(k),
+    before,
+    shell.pid,
+    win32.basename(found.path),
+    since,
+  );
   if (pid === undefined) {
     throw new SpawnFailure(
       "UNKNOWN",

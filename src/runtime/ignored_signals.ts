@@ -9,7 +9,7 @@
  * @module
  */
 
-import { host } from "../runtime/host.ts";
+import { host } from "./host.ts";
 
 /** The numbers of the signals ignored now, or `null` where the system
  * doesn't tell (no `/proc`). */

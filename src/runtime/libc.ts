@@ -1,5 +1,5 @@
 /**
- * The libc functions `runtime/posix_spawn.ts` calls, over Deno's FFI
+ * The libc functions `posix_spawn.ts` calls, over Deno's FFI
  * (`Deno.dlopen`, which needs `--allow-ffi`). Loaded lazily, once;
  * {@linkcode libc} returns `null` where they can't be had (Node, Bun, a Deno
  * without `--allow-ffi`, not Linux, a libc without
@@ -13,9 +13,7 @@
  * @module
  */
 
-import { alloc } from "../ffi_memory.ts";
-
-export { addressOf, alloc } from "../ffi_memory.ts";
+import { alloc } from "./ffi.ts";
 
 /** A pointer (or any pointer-sized value). */
 export type Pointer = bigint;
@@ -139,6 +137,12 @@ interface DenoFfi {
 }
 
 const deno = (globalThis as { Deno?: DenoFfi }).Deno;
+
+/** The address of `buffer`'s memory. `buffer` must own an `ArrayBuffer` of
+ * its own (made by `alloc`, `ffi.ts`) so that the address stays valid. */
+export function addressOf(buffer: Uint8Array): bigint {
+  return BigInt(deno!.UnsafePointer.value(deno!.UnsafePointer.of(buffer)));
+}
 
 let loaded: Libc | null | undefined;
 let environAddress: Pointer = 0n;
