@@ -10,10 +10,12 @@
  * each runtime, a process left in the prefix that a test could have started
  * fails the run, and the prefix's processes are ended (`wineserver -k`).
  *
- * A watchdog ends a runner after 5 minutes. Wine itself fails now and then:
- * under heavy load deno.exe was seen to stall before running anything, and
- * Wine 8's server to crash (once in some thirty runs, not reproduced alone).
- * Only then — no test started, or "wineserver crashed" — is the runner
+ * A runner that prints nothing for 2 minutes is stalled: its threads are
+ * shown (winedbg) and it is ended; a watchdog ends any after 5 minutes.
+ * Wine itself fails now and then: deno.exe was seen to stall before running
+ * anything under heavy load, Wine 8's server to crash (once in some thirty
+ * runs), and bun.exe to hang inside Wine's NtQueryVolumeInformationFile
+ * (about once in twenty runs). Only such failures (see `wineFailure`) are
  * retried, once, with a fresh wineserver, and the summary says so; a test
  * that fails is never retried.
  *
@@ -49,6 +51,11 @@ import {
 
 const root = new URL("../..", import.meta.url).pathname;
 const WATCHDOG_MS = 300_000;
+/** No new output for this long: the runner is stuck (each test of Node
+ * and Bun has a 60 s timeout, and a fixture 60 s to report). */
+const STALL_MS = 120_000;
+/** The per-test timeout given to the runners that take one. */
+const TEST_TIMEOUT_MS = 60_000;
 const RUNTIMES: readonly RuntimeName[] = ["deno", "node", "bun"];
 
 /** A line that only a runner that has started testing prints. */
@@ -75,6 +82,7 @@ function suite(
           bed.exe.node,
           "--test",
           "--test-concurrency=1",
+          `--test-timeout=${TEST_TIMEOUT_MS}`,
           "--test-reporter=spec",
           ...compiledTests,
         ],
@@ -82,7 +90,13 @@ function suite(
       };
     case "bun":
       return {
-        args: [bed.exe.bun, "test", "--timeout", "60000", "tests/windows/"],
+        args: [
+          bed.exe.bun,
+          "test",
+          "--timeout",
+          String(TEST_TIMEOUT_MS),
+          "tests/windows/",
+        ],
         cwd: nodeTestsDir,
       };
   }
@@ -97,15 +111,20 @@ type RunEnd =
   | { readonly kind: "exited"; readonly code: number | null }
   /** The watchdog ended it. */
   | { readonly kind: "timeout" }
+  /** It printed nothing for {@linkcode STALL_MS}. */
+  | { readonly kind: "stall" }
   /** Wine's server crashed under it (it prints so); nothing in the prefix
    * would have moved again. */
   | { readonly kind: "crash" };
 
 const WINESERVER_CRASH = "wineserver crashed";
 
-/** Runs `args` in the prefix, its output to `log`, shown as it grows. */
+/** Runs `args` (`runtime`'s runner) in the prefix, its output to `log`,
+ * shown as it grows. A stalled runner's threads are shown before it is
+ * ended. */
 function runLogged(
   bed: WineBed,
+  runtime: RuntimeName,
   args: string[],
   cwd: string,
   log: string,
@@ -124,14 +143,21 @@ function runLogged(
     endPrefix(bed);
   };
   let shown = 0;
+  let lastOutput = performance.now();
+  let checking = false;
   const show = () => {
     const size = statSync(log).size;
-    if (size <= shown) return;
-    const text = readFileSync(log).subarray(shown, size);
-    shown = size;
-    process.stdout.write(text);
-    if (new TextDecoder().decode(text).includes(WINESERVER_CRASH)) {
-      stop({ kind: "crash" });
+    if (size > shown) {
+      const text = readFileSync(log).subarray(shown, size);
+      shown = size;
+      lastOutput = performance.now();
+      process.stdout.write(text);
+      if (new TextDecoder().decode(text).includes(WINESERVER_CRASH)) {
+        stop({ kind: "crash" });
+      }
+    } else if (!checking && performance.now() - lastOutput > STALL_MS) {
+      checking = true;
+      void showThreads(bed, runtime).finally(() => stop({ kind: "stall" }));
     }
   };
   const poll = setInterval(show, 250);
@@ -146,15 +172,62 @@ function runLogged(
   });
 }
 
+/** `pid` as winedbg names it: four hex digits. */
+function hex(pid: number): string {
+  return pid.toString(16).padStart(4, "0");
+}
+
+/** Prints the top frames of every thread of `runtime`'s processes in the
+ * prefix (winedbg), to tell where a stalled runner hangs. */
+async function showThreads(bed: WineBed, runtime: RuntimeName): Promise<void> {
+  const rows = await processesOfPrefix(bed) ?? [];
+  for (const row of rows) {
+    if (row.exe.toLowerCase() !== `${runtime}.exe`) continue;
+    const out = new Deno.Command(bed.wine, {
+      args: ["winedbg", "--command", "bt all", String(row.pid)],
+      env: env(bed),
+      stdout: "piped",
+      stderr: "null",
+      signal: AbortSignal.timeout(30_000),
+    }).outputSync();
+    // `bt all` covers every process of the prefix: keep this one's threads.
+    let ours = false;
+    const frames = new TextDecoder().decode(out.stdout).split("\n")
+      .filter((line) => {
+        if (line.startsWith("Backtracing for thread")) {
+          ours = line.includes(`process ${hex(row.pid)} `);
+          return ours;
+        }
+        return ours && /^(=>0|  [1-4]) /.test(line);
+      });
+    console.log(
+      `\n--- ${runtime} stalled: threads of ${row.exe} (${row.pid}) ---`,
+    );
+    console.log(frames.join("\n"));
+  }
+}
+
 /**
- * Why a failed run is worth one more try, or `null`: Wine's own failures
- * (its server crashed; the runner stalled before any test ran), never a
- * test's.
+ * Why a failed run is worth one more try, or `null`: Wine's own failures,
+ * never a test's — its server crashed; the runner stalled before any test
+ * ran; or a Node or Bun runner stalled although each of its tests has a
+ * timeout, so its main thread was stuck in native code (Bun was seen to
+ * hang so inside Wine's NtQueryVolumeInformationFile, with nothing of ours
+ * on its stack). A stalled Deno (no per-test timeout) is not retried: it
+ * may be waiting on us.
  */
-function wineFailure(end: RunEnd, log: string): string | null {
+function wineFailure(
+  end: RunEnd,
+  runtime: RuntimeName,
+  log: string,
+): string | null {
   if (end.kind === "crash") return "the wineserver crashed";
-  if (end.kind === "timeout" && !STARTED.test(readFileSync(log, "utf8"))) {
+  const started = STARTED.test(readFileSync(log, "utf8"));
+  if (end.kind !== "exited" && !started) {
     return "the runner stalled before any test ran";
+  }
+  if (end.kind === "stall" && runtime !== "deno") {
+    return `${runtime} stalled in native code (no test timed out; threads above)`;
   }
   return null;
 }
@@ -243,12 +316,12 @@ async function testRuntime(bed: WineBed, name: RuntimeName): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), "subproc-wine-"));
   const log = join(dir, `${name}.log`);
   try {
-    let end = await runLogged(bed, args, cwd, log);
-    const failure = wineFailure(end, log);
+    let end = await runLogged(bed, name, args, cwd, log);
+    const failure = wineFailure(end, name, log);
     if (failure !== null) {
       console.log(`\n${name}: ${failure} (Wine, not a test); retrying once`);
       endPrefix(bed);
-      end = await runLogged(bed, args, cwd, log);
+      end = await runLogged(bed, name, args, cwd, log);
     }
     const left = await leftovers(bed, name);
     endPrefix(bed);
@@ -256,6 +329,8 @@ async function testRuntime(bed: WineBed, name: RuntimeName): Promise<Outcome> {
     const notes = [
       end.kind === "timeout"
         ? `did not finish within ${WATCHDOG_MS / 1000} s`
+        : end.kind === "stall"
+        ? `printed nothing for ${STALL_MS / 1000} s`
         : end.kind === "crash"
         ? "the wineserver crashed again"
         : end.code !== 0

@@ -175,7 +175,7 @@ export interface Fixture {
   readonly pid: number;
   /** Resolves with the first JSON line the fixture prints. */
   readonly report: Promise<Record<string, unknown>>;
-  /** Resolves with its exit code once it ended. */
+  /** Resolves with its exit code once it ended and its output closed. */
   readonly exit: Promise<number | null>;
 }
 
@@ -218,8 +218,10 @@ export function runFixture(
       ));
   });
   report.finally(() => clearTimeout(timer)).catch(() => {});
+  // Once its pipe is closed too: Bun under Wine was seen to hang in a later
+  // file query while a terminated fixture's pipe was still open.
   const exit = new Promise<number | null>((resolve) =>
-    child.on("exit", (code) => resolve(code))
+    child.on("close", (code) => resolve(code))
   );
   return { pid: child.pid!, report, exit };
 }
