@@ -175,7 +175,7 @@ export interface Fixture {
   readonly pid: number;
   /** Resolves with the first JSON line the fixture prints. */
   readonly report: Promise<Record<string, unknown>>;
-  /** Resolves with its exit code once it ended and its output closed. */
+  /** Resolves with its exit code once it ended. */
   readonly exit: Promise<number | null>;
 }
 
@@ -218,10 +218,10 @@ export function runFixture(
       ));
   });
   report.finally(() => clearTimeout(timer)).catch(() => {});
-  // Once its pipe is closed too: Bun under Wine was seen to hang in a later
-  // file query while a terminated fixture's pipe was still open.
+  // "exit", not "close": a terminated fixture's pipe may stay open while
+  // the children it started run on (seen under Wine).
   const exit = new Promise<number | null>((resolve) =>
-    child.on("close", (code) => resolve(code))
+    child.on("exit", (code) => resolve(code))
   );
   return { pid: child.pid!, report, exit };
 }
