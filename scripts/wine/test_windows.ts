@@ -198,7 +198,7 @@ async function showThreads(bed: WineBed, runtime: RuntimeName): Promise<void> {
           ours = line.includes(`process ${hex(row.pid)} `);
           return ours;
         }
-        return ours && /^(=>0|  [1-4]) /.test(line);
+        return ours && /^(=>0| {2}[1-4]) /.test(line);
       });
     console.log(
       `\n--- ${runtime} stalled: threads of ${row.exe} (${row.pid}) ---`,

@@ -128,7 +128,7 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "subproc-win-"));
 }
 
-/** The fixtures are TypeScript under Deno and compiled JavaScript on Node
+/** Test scripts are TypeScript under Deno and compiled JavaScript on Node
  * and Bun (which run the tests of the npm build). */
 const EXTENSION = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 
@@ -150,21 +150,44 @@ const NO_FFI = [
 ];
 
 /**
- * The command that runs fixture `name` with this runtime; `ffi: false`
+ * The command that runs the script at `path` (a `.ts` under Deno, a `.js`
+ * elsewhere: see {@linkcode EXTENSION}) with this runtime; `ffi: false`
  * withholds FFI (Deno only: Node has none, Bun can't run without it).
  */
-export function fixtureCommand(
-  name: string,
+export function scriptCommand(
+  path: string,
   options: { ffi?: boolean } = {},
 ): string[] {
   if (runtime === "deno") {
     const permissions = options.ffi === false ? NO_FFI : ALL;
-    return [process.execPath, "run", ...permissions, fixture(name)];
+    return [process.execPath, "run", ...permissions, path];
   }
   if (runtime === "bun" && options.ffi === false) {
     throw new Error("Bun can't run without FFI: skip this test on Bun");
   }
-  return [process.execPath, fixture(name)];
+  return [process.execPath, path];
+}
+
+/** The command that runs fixture `name` (see {@linkcode scriptCommand}). */
+export function fixtureCommand(
+  name: string,
+  options: { ffi?: boolean } = {},
+): string[] {
+  return scriptCommand(fixture(name), options);
+}
+
+/** The command that runs JavaScript `code` with this runtime (`deno eval`,
+ * `node -e`, `bun -e`). */
+export function evalCommand(code: string): string[] {
+  return runtime === "deno"
+    ? [process.execPath, "eval", code]
+    : [process.execPath, "-e", code];
+}
+
+/** The path of `tests/<path>` (without extension) as this runtime runs it:
+ * `.ts` under Deno, the compiled `.js` elsewhere. */
+export function testScript(path: string): string {
+  return fileURLToPath(new URL(`../${path}${EXTENSION}`, import.meta.url));
 }
 
 /** How long a fixture may take to print its report. */
