@@ -73,6 +73,20 @@ export const startTimesKnown: { skip: string | false } = {
       "Node reads creation times through PowerShell (a stub under Wine) or wmic (no CreationDate under Wine): real Windows only"),
 };
 
+/** What Bun prints on stderr under Wine besides the program's own output
+ * ("Internal error: directory mismatch …"; it runs on). */
+const BUN_WINE_NOISE = /^Internal error: directory mismatch .*$/;
+
+/** `lines` without Bun's line of noise under Wine (see above). */
+export function withoutBunNoise(lines: readonly string[]): string[] {
+  return lines.filter((line) => !BUN_WINE_NOISE.test(line));
+}
+
+/** `text` without Bun's lines of noise under Wine. */
+export function withoutBunNoiseText(text: string): string {
+  return withoutBunNoise(text.split("\n")).join("\n");
+}
+
 /** How long a terminated process may take to disappear. */
 export const DEATH_MS = 5000;
 

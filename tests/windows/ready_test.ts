@@ -19,6 +19,7 @@ import {
   testScript,
   waitFor,
   windowsOnly,
+  withoutBunNoise,
 } from "./_helpers.ts";
 
 /** `test()` options for the port checks. */
@@ -27,10 +28,6 @@ const portsShown: { skip: string | false } = {
     (runtime === "bun" && isWine() &&
       "Bun under Wine reports a connection to a closed port as made (Node gets ECONNREFUSED there): only real Windows can show Bun's port readiness"),
 };
-
-/** What Bun prints on stderr under Wine before any of the program's own
- * output ("Internal error: directory mismatch …"; it runs on). */
-const BUN_WINE_NOISE = /^Internal error: directory mismatch/;
 
 test(
   "ready: a line on a pipe; the lines around it stay readable",
@@ -113,10 +110,7 @@ test(
     assert.ok(error instanceof NotReadyError, String(error));
     assert.equal(error.reason, "exited");
     assert.equal(error.status?.code, 3);
-    assert.deepEqual(
-      error.lastLines.filter((line: string) => !BUN_WINE_NOISE.test(line)),
-      ["no config"],
-    );
+    assert.deepEqual(withoutBunNoise(error.lastLines), ["no config"]);
     assert.ok(performance.now() - started < 20_000);
   },
 );
