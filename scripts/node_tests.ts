@@ -12,6 +12,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
+import { devTool, pinnedVersion } from "./_dev_tools.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const pkg = join(root, ".build/npm/package");
@@ -27,9 +28,11 @@ interface TypeScript {
   ModuleKind: { ESNext: number };
   ScriptTarget: { ES2022: number };
 }
-const ts = createRequire(import.meta.url)(
-  join(root, "node_modules/typescript"),
-) as TypeScript;
+/** TypeScript from `node_modules/` (`npm install`), else the same pinned
+ * version from the npm registry through Deno's own cache (a fresh clone). */
+const ts: TypeScript = devTool("typescript/package.json")
+  ? createRequire(import.meta.url)(join(root, "node_modules/typescript"))
+  : (await import(`npm:typescript@${pinnedVersion("typescript")}`)).default;
 
 function testFiles(dir: string): string[] {
   const files: string[] = [];

@@ -26,9 +26,9 @@ import { cpus, release, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { devBin, devTool, skipFor } from "./_dev_tools.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const bin = join(root, "node_modules/.bin");
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -101,7 +101,7 @@ function version(cmd: string, args: string[]): string {
 
 function runSuite(runtime: string, out: string): Run {
   const env: Record<string, string> = {
-    PATH: `${bin}:${Deno.env.get("PATH")}`,
+    PATH: `${devBin}:${Deno.env.get("PATH")}`,
     SUBPROC_RELIABILITY_OUT: out,
     ...(values.full ? { SUBPROC_FULL: "1" } : {}),
     ...(soak > 0 ? { SUBPROC_SOAK_MINUTES: String(soak) } : {}),
@@ -115,7 +115,18 @@ function runSuite(runtime: string, out: string): Run {
     args = ["test", "-A", "tests/reliability/"];
     ver = `Deno ${Deno.version.deno}`;
   } else if (runtime === "bun") {
-    cmd = join(bin, "bun");
+    const bun = devTool("bun");
+    if (bun === null) {
+      skipFor("the reliability suite under Bun", ["bun"]);
+      return {
+        runtime,
+        version: "bun",
+        code: 1,
+        seconds: 0,
+        note: "Bun is not installed: `npm install`",
+      };
+    }
+    cmd = bun;
     args = [
       "test",
       "--timeout",

@@ -18,13 +18,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { devBin, devTool, skipFor, toolsRequired } from "./_dev_tools.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const bin = join(root, "node_modules/.bin");
 const deno = Deno.execPath();
 /** The machine's own Node: the first on PATH outside any node_modules (npm
  * puts node_modules/.bin, where `node` is the pinned Node 22, first). */
-function machineNode(): string {
+function machineNode(): string | null {
   for (const dir of (process.env.PATH ?? "").split(":")) {
     if (dir.includes("node_modules")) continue;
     try {
@@ -34,18 +34,19 @@ function machineNode(): string {
       // not here
     }
   }
-  return "/usr/bin/node";
+  return null;
 }
 
-/** The machine's own Node, then the pinned ones. */
-const nodes = [
-  machineNode(),
-  join(root, "node_modules/node22/bin/node"),
-  join(root, "node_modules/node24/bin/node"),
-];
+/** The machine's own Node, then the pinned ones (those that are there). */
+function nodes(): string[] {
+  return [machineNode(), devTool("node22/bin/node"), devTool("node24/bin/node")]
+    .filter((node) => node !== null);
+}
 
 interface Step {
   name: string;
+  /** Commands it needs that `npm install` provides (checked first). */
+  needs?: readonly string[];
   run: () => boolean;
 }
 
@@ -56,7 +57,7 @@ function exec(cmd: string, args: string[], cwd = root): boolean {
     cwd,
     stdout: "inherit",
     stderr: "inherit",
-    env: { PATH: `${bin}:${Deno.env.get("PATH")}` },
+    env: { PATH: `${devBin}:${Deno.env.get("PATH")}` },
   }).outputSync();
   return code === 0;
 }
@@ -128,7 +129,7 @@ export { r, s, d, e, o, errors, k, a, p, rr };
       files: ["index.ts"],
     }),
   );
-  return exec(join(bin, "tsc"), ["-p", dir], dir);
+  return exec(join(devBin, "tsc"), ["-p", dir], dir);
 }
 
 /** `npx subproc` and an ESM import work from the installed tarball. */
@@ -141,7 +142,7 @@ if (!/^v\\d+/.test(r.stdout)) throw new Error("unexpected: " + r.stdout);
 console.log("import ok:", r.stdout.trim());
 `,
   );
-  if (!exec(nodes[0]!, ["smoke.mjs"], dir)) return false;
+  if (!exec(machineNode()!, ["smoke.mjs"], dir)) return false;
   console.log(
     '$ npx subproc run --timeout 1s -- node -e "setTimeout(()=>{},1e5)"',
   );
@@ -171,11 +172,7 @@ console.log("import ok:", r.stdout.trim());
  * is skipped there). */
 function systemTools(): boolean {
   const missing = [["tmux", "tmux"], ["setpriv", "util-linux"]].filter(
-    ([tool]) =>
-      new Deno.Command("sh", {
-        args: ["-c", `command -v ${tool}`],
-        stdout: "null",
-      }).outputSync().code !== 0,
+    ([tool]) => !onPath(tool!),
   );
   for (const [tool, pkg] of missing) {
     console.log(
@@ -183,7 +180,7 @@ function systemTools(): boolean {
     );
   }
   if (missing.length === 0) console.log("tmux and setpriv are installed");
-  return missing.length === 0 || Deno.env.get("SUBPROC_REQUIRE_TOOLS") !== "1";
+  return missing.length === 0 || !toolsRequired;
 }
 
 const steps: Step[] = [
@@ -217,27 +214,58 @@ const steps: Step[] = [
   },
   {
     name: "publint",
-    run: () => exec(join(bin, "publint"), ["--strict", ".build/npm/package"]),
+    needs: ["publint"],
+    run: () =>
+      exec(join(devBin, "publint"), ["--strict", ".build/npm/package"]),
   },
   {
     name: "attw",
-    run: () => exec(join(bin, "attw"), [tarball(), "--profile", "esm-only"]),
+    needs: ["attw"],
+    run: () => exec(join(devBin, "attw"), [tarball(), "--profile", "esm-only"]),
   },
-  { name: "consumer-types", run: () => inEmptyProject(consumerTypes) },
-  { name: "install-smoke", run: () => inEmptyProject(installSmoke) },
+  {
+    name: "consumer-types",
+    needs: ["npm", "tsc"],
+    run: () => inEmptyProject(consumerTypes),
+  },
+  {
+    name: "install-smoke",
+    needs: ["npm", "node"],
+    run: () => inEmptyProject(installSmoke),
+  },
   {
     name: "node",
-    run: () => exec(deno, ["run", "-A", "scripts/test_node.ts", ...nodes]),
+    needs: ["node22", "node24"],
+    run: () => exec(deno, ["run", "-A", "scripts/test_node.ts", ...nodes()]),
   },
   {
     name: "bun",
-    run: () => exec(join(bin, "bun"), ["test", "--timeout", "60000", "tests/"]),
+    needs: ["bun"],
+    run: () =>
+      exec(join(devBin, "bun"), ["test", "--timeout", "60000", "tests/"]),
   },
   {
     name: "bench-quick",
     run: () => exec(deno, ["run", "-A", "scripts/bench/main.ts", "--quick"]),
   },
 ];
+
+/** `true` when the command `tool` is on PATH. */
+function onPath(tool: string): boolean {
+  return new Deno.Command("sh", {
+    args: ["-c", 'command -v "$1"', "sh", tool],
+    stdout: "null",
+  }).outputSync().code === 0;
+}
+
+/** `true` when `tool` is there: npm and the machine's Node on PATH; Node 22
+ * and 24 as pinned packages; the others as commands of
+ * `node_modules/.bin`. */
+function found(tool: string): boolean {
+  if (tool === "npm") return onPath(tool);
+  if (tool === "node") return machineNode() !== null;
+  return devTool(/^node\d+$/.test(tool) ? `${tool}/bin/node` : tool) !== null;
+}
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -252,8 +280,9 @@ for (const step of steps) {
   console.log(`\n##### ${step.name}`);
   const started = performance.now();
   let ok = false;
+  const missing = (step.needs ?? []).filter((tool) => !found(tool));
   try {
-    ok = step.run();
+    ok = missing.length > 0 ? skipFor(step.name, missing) : step.run();
   } catch (error) {
     console.error(error);
   }

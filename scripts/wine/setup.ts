@@ -26,6 +26,7 @@
  * @module
  */
 
+import { pinnedVersion } from "../_dev_tools.ts";
 import { createHash } from "node:crypto";
 import {
   accessSync,
@@ -88,19 +89,7 @@ const BUILDS: Record<
 
 /** The versions package.json pins (`"node22": "npm:node@22.23.3"`). */
 export function pinnedVersions(): Record<RuntimeName, string> {
-  const { devDependencies } = JSON.parse(
-    readFileSync(join(root, "package.json"), "utf8"),
-  ) as { devDependencies: Record<string, string> };
-  const version = (name: RuntimeName): string => {
-    const spec = devDependencies[BUILDS[name].dependency];
-    const match = /(\d+\.\d+\.\d+)$/.exec(spec ?? "");
-    if (!match) {
-      throw new Error(
-        `package.json pins no exact version of ${BUILDS[name].dependency}`,
-      );
-    }
-    return match[1]!;
-  };
+  const version = (name: RuntimeName) => pinnedVersion(BUILDS[name].dependency);
   return { deno: version("deno"), node: version("node"), bun: version("bun") };
 }
 
