@@ -16,6 +16,7 @@ import { unlinkSync } from "node:fs";
 import { SubprocessError } from "../errors.ts";
 import { os } from "../os/select.ts";
 import type { ChildProcess } from "../spawn.ts";
+import { TOKEN_PATTERN } from "../contain/token.ts";
 import type { Unit } from "../stop/unit.ts";
 import { readTrustedFile, writeTrustedFile } from "../trust/file.ts";
 import { assertTrustedDirectory } from "../trust/walk.ts";
@@ -32,7 +33,6 @@ const subject = (pidfile: string) => ({
 
 /** The most a record can hold: one line of JSON. */
 const MAX_BYTES = 4096;
-const TOKEN = /^[0-9a-f-]{36}$/;
 
 /**
  * Records `child`'s unit beside `pidfile` (nothing to record: the stale
@@ -84,7 +84,9 @@ export function readUnitRecord(pidfile: string): Unit | null {
   if (!Number.isSafeInteger(since) || (since as number) < 0) {
     throw bad("it holds no valid start stamp");
   }
-  if (token !== null && !(typeof token === "string" && TOKEN.test(token))) {
+  if (
+    token !== null && !(typeof token === "string" && TOKEN_PATTERN.test(token))
+  ) {
     throw bad("it holds no valid token");
   }
   if (cgroup !== null) {

@@ -17,9 +17,19 @@ export const TOKEN_VARIABLE = "SUBPROC_CONTAIN_TOKEN";
 
 const SEPARATOR = ":";
 
-/** A new token, unique to one child. */
+/** How a token looks: 32 hexadecimal digits. */
+export const TOKEN_PATTERN: RegExp = /^[0-9a-f]{32}$/;
+
+/** A new token, unique to one child: 128 random bits. Not from WebCrypto,
+ * whose first use costs a command-line start about a millisecond: a token
+ * needs to be unique, not secret — knowing it only lets a process have
+ * itself stopped with our child. */
 export function newToken(): string {
-  return crypto.randomUUID();
+  let token = "";
+  for (let i = 0; i < 4; i++) {
+    token += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
+  }
+  return token;
 }
 
 /** The value of {@linkcode TOKEN_VARIABLE} for a child given `token`, when
