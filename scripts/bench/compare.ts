@@ -16,6 +16,7 @@
  * @module
  */
 
+import { devTool } from "../_dev_tools.ts";
 import { existsSync } from "node:fs";
 import { run } from "../../mod.ts";
 import { type CaseName, CASES, params } from "./_params.ts";
@@ -84,6 +85,8 @@ export async function findPeers(): Promise<{
       ? `${root}node_modules/.bin/bun`
       : which("bun"));
   const python = which("python3");
+  const peersInstalled = devTool("execa/package.json") !== null &&
+    devTool("tree-kill/package.json") !== null;
   const script = `${benchDir}peers.mjs`;
   for (
     const [name, exe, flag] of [
@@ -92,7 +95,11 @@ export async function findPeers(): Promise<{
     ] as const
   ) {
     const v = exe ? await version([exe], flag) : null;
-    if (exe && v) {
+    if (exe && v && !peersInstalled) {
+      notes.push(
+        `${name}: execa and tree-kill are not installed (\`npm install\`): its peers were skipped`,
+      );
+    } else if (exe && v) {
       peers.push({
         name,
         argv: [exe, script],

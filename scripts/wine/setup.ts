@@ -44,7 +44,6 @@ import { delimiter, join } from "node:path";
 import process from "node:process";
 
 const here = new URL(".", import.meta.url).pathname;
-const root = new URL("../..", import.meta.url).pathname;
 
 /** The runtimes of the test bed. */
 export type RuntimeName = "deno" | "node" | "bun";
