@@ -102,8 +102,4 @@ export interface OsShim {
    * An empty array: nothing to prefix, the backend does it (Windows: a
    * kill-on-close job, which kills whatever the signal). */
   parentDeathPrefix(signal: Signal): readonly string[] | string;
-  /** Stops `root` and its descendants (`signal`, then the end after `grace`
-   * ms) where the system has its own way, used by `stopTree()` instead of the
-   * generic SIGSTOP/SIGCONT one (Windows: job objects, Toolhelp32). */
-  stopTree?(root: number, signal: Signal, grace: number): Promise<void>;
 }

@@ -1,5 +1,6 @@
 /**
- * Windows: process table, start times, "signals" and tree stop.
+ * Windows: process table, start times and "signals". (Stopping a tree is
+ * `stop/tree_by_os.ts`'s: a child's job, or the table member by member.)
  *
  * With FFI (Deno with `--allow-ffi`, Bun): the table from
  * `CreateToolhelp32Snapshot`, start times from `GetProcessTimes`, liveness
@@ -48,7 +49,6 @@ import {
   type WinProcess,
 } from "./windows/process_table.ts";
 import { TERMINATED_EXIT_CODE, windowsAction } from "./windows/signals.ts";
-import { stopTreeWindows } from "./windows/stop_tree.ts";
 import { killZero } from "./kill_zero.ts";
 import { queryProcesses } from "./windows/process_query.ts";
 import {
@@ -210,5 +210,4 @@ export const windows: OsShim = {
   cgroups: null,
   // Nothing to prefix: the backend puts the child in a kill-on-close job.
   parentDeathPrefix: (): readonly string[] => [],
-  stopTree: stopTreeWindows,
 };

@@ -27,6 +27,7 @@ import { childMember, type ChildTarget } from "./members.ts";
 import { processStrategy } from "./process.ts";
 import type { StopStrategy } from "./strategy.ts";
 import { ownStartKey, treeStrategy } from "./tree.ts";
+import { childTreeStrategy, systemHoldsTrees } from "./tree_by_os.ts";
 import { unionOf } from "./strategy.ts";
 
 const running = new Map<number, ChildTarget>();
@@ -59,20 +60,12 @@ export async function stopChild(
   signal: Signal,
   grace: number,
 ): Promise<void> {
-  const tree = scope === "tree" ||
-    (scope !== "process" && target.pgid === undefined);
-  if (tree && os.stopTree && target.cgroup === null) {
-    // Windows: the child's job holds its tree.
-    if (!target.exited()) await os.stopTree(target.pid, signal, grace);
-    return;
-  }
-  await runLadder(childStrategy(target, scope, tree), signal, grace);
+  await runLadder(childStrategy(target, scope), signal, grace);
 }
 
 function childStrategy(
   target: ChildTarget,
   scope: StopScope | undefined,
-  tree: boolean,
 ): StopStrategy {
   const child = childMember(target);
   const wake = target.status;
@@ -93,8 +86,8 @@ function childStrategy(
     ? undefined
     : { token: target.token, since: ownStartKey() };
   const options = { token, wake, owner: target.pid };
-  if (tree || pgid === undefined) {
-    return treeStrategy(target.exited() ? [] : [target.pid], options);
+  if (scope === "tree" || pgid === undefined) {
+    return childTreeStrategy(target, options);
   }
   const group = groupStrategy(child, wake);
   const escaped = escapedRoots(target, pgid);
@@ -112,8 +105,7 @@ function childStrategy(
  * lost their link to it).
  */
 function escapedRoots(target: ChildTarget, pgid: number): number[] {
-  // Windows: the child's job holds them already.
-  if (os.stopTree || target.exited()) return [];
+  if (systemHoldsTrees || target.exited()) return [];
   const rows = collectTree(os.list(), [target.pid]);
   const outside = new Set(
     rows.filter((row) => row.pgid !== pgid).map((row) => row.pid),

@@ -12,7 +12,9 @@
  *    process stuck in the kernel) makes the stop fail with a
  *    `SubprocessError` naming it — the one rule, for every strategy.
  *
- * A first signal of SIGKILL skips straight to step 3.
+ * A first signal of SIGKILL skips straight to step 3. The strategy's
+ * `finish` runs at the end either way (it removes a cgroup that emptied,
+ * closes the handles a Windows stop kept).
  *
  * @module
  */
@@ -36,9 +38,11 @@ export async function runLadder(
   signal: Signal,
   grace: number,
 ): Promise<void> {
-  const gone = () => strategy.gone();
-  if (!gone()) await escalate(strategy, signal, grace);
-  strategy.finish?.();
+  try {
+    if (!strategy.gone()) await escalate(strategy, signal, grace);
+  } finally {
+    strategy.finish?.();
+  }
 }
 
 async function escalate(

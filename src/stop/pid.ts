@@ -15,7 +15,7 @@ import { groupStrategy } from "./group.ts";
 import { runLadder } from "./ladder.ts";
 import { seenMember } from "./members.ts";
 import { processStrategy } from "./process.ts";
-import { treeStrategy } from "./tree.ts";
+import { foreignTreeStrategy } from "./tree_by_os.ts";
 
 /**
  * Stops the process `leader` describes (a row read from the process table)
@@ -56,11 +56,9 @@ export async function stopForeignTree(
   signal: Signal,
   grace: number,
 ): Promise<void> {
-  // Windows: Toolhelp32 and job objects.
-  if (os.stopTree) return await os.stopTree(root, signal, grace);
   await removingStaleCgroup(
     root,
-    () => runLadder(treeStrategy([root]), signal, grace),
+    () => runLadder(foreignTreeStrategy(root), signal, grace),
   );
 }
 

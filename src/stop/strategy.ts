@@ -1,7 +1,9 @@
 /**
  * A way of stopping a set of processes, as the ladder (`ladder.ts`) drives
  * it: one file per way — one process, a process group, a parent-link tree,
- * a cgroup — and {@linkcode unionOf} for several at once.
+ * a cgroup, a Windows job, a Windows tree seen through the process table —
+ * and {@linkcode unionOf} for several at once. `tree_by_os.ts` picks the
+ * way a whole tree is stopped on this system.
  *
  * @module
  */
@@ -32,7 +34,9 @@ export interface StopStrategy {
    * check (one small file) more often than a scan of the process table.
    * @default {10} */
   readonly pollMs?: number;
-  /** Called once the set is gone (e.g. to remove a cgroup's directory). */
+  /** Called once the stop is over, whether the set is gone or something
+   * survived: to remove a cgroup's directory (which fails harmlessly while
+   * anything runs in it), or to free what the stop held. */
   finish?(): void;
 }
 

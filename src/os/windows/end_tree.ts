@@ -1,6 +1,7 @@
 /**
  * Ending a tree that no job of ours holds, member by member — the one
- * algorithm, over two ways of seeing and ending processes:
+ * algorithm ({@linkcode TreeEnding}, which `stop/windows_tree.ts` drives
+ * through the stop ladder), over two ways of seeing and ending processes:
  *
  * - **with FFI** (`handleEnder`): the table from `CreateToolhelp32Snapshot`;
  *   each member is opened, its creation time checked against the table's,
@@ -27,8 +28,6 @@
  */
 
 import { nodeProcess as process } from "../../runtime/node_builtins.ts";
-import { SubprocessError } from "../../errors.ts";
-import { KILL_WAIT_MS, pollUntil } from "../../wait.ts";
 import { killZero } from "../kill_zero.ts";
 import {
   type Handle,
@@ -57,6 +56,8 @@ type Ended<T> = { readonly token: T } | "gone" | "denied";
 export interface TreeEnder<T> {
   /** Every process. */
   list(): WinProcess[];
+  /** `true` while `pid` runs: a cheap check, made every few milliseconds. */
+  runs(pid: number): boolean;
   /** Ends `row` if it still is the process listed. */
   end(row: WinProcess): Ended<T>;
   /** `true` once none of the ended members runs. */
@@ -102,94 +103,113 @@ function withEnded(
   return rows;
 }
 
-/** The members of a tree being ended. */
-export interface Ending<T> {
-  readonly root: number;
-  /** Ended (or being ended), with what `end` kept. */
-  readonly ended: ReadonlyMap<number, { row: WinProcess; token: T }>;
-  /** Windows refused to end them. */
-  readonly refused: ReadonlyMap<number, WinProcess>;
-}
-
 /**
- * Ends `root` and its descendants through `ender` without waiting for them
- * to go; `null` when `root` is not running. Call {@linkcode awaitEnded} (or
- * `ender.release`) with the result.
- *
- * @throws {RangeError} `root` is this process or one of its ancestors.
+ * A tree being ended through an ender: each round ends the root and the
+ * descendants not ended yet, listing the table again until it shows nobody
+ * new. What it ended and what Windows refused stay known from one round to
+ * the next, so that orphans are still found through ended members and a
+ * survivor can be named. Call {@linkcode TreeEnding.release} at the end.
  */
-export function endMembers<T>(
-  ender: TreeEnder<T>,
-  root: number,
-): Ending<T> | null {
-  let table = ender.list();
-  const rootRow = table.find((row) => row.pid === root && !row.exited);
-  if (rootRow === undefined) return null;
-  const exclude = ownLineage(table);
-  if (exclude.has(root)) {
-    // Without FFI the parent is known only from the table: the first place
-    // that can tell.
-    throw new RangeError(
-      `Refusing to stop the tree of process ${root}: it is this process or an ancestor of it, so stopping its tree would stop this process too`,
-    );
-  }
-  const ended = new Map<number, { row: WinProcess; token: T }>();
-  const refused = new Map<number, WinProcess>();
-  const handled = new Set<number>();
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const rows = withEnded(table, [...ended.values()].map((e) => e.row));
-    let added = false;
-    for (const row of descendants(rows, rootRow, exclude)) {
-      if (handled.has(row.pid)) continue;
-      handled.add(row.pid);
-      added = true;
-      const result = ender.end(row);
-      if (result === "denied") refused.set(row.pid, row);
-      else if (result !== "gone") ended.set(row.pid, { row, ...result });
-    }
-    if (!added) break;
-    table = ender.list();
-  }
-  return { root, ended, refused };
-}
+export class TreeEnding<T> {
+  readonly root: number;
+  readonly #ender: TreeEnder<T>;
+  /** The root as first listed; `null` when it was not running. */
+  #rootRow: WinProcess | null | undefined;
+  #exclude: ReadonlySet<number> = new Set();
+  readonly #handled = new Set<number>();
+  /** Ended (or being ended), with what `end` kept. */
+  readonly #ended = new Map<number, { row: WinProcess; token: T }>();
+  /** Windows refused to end them. */
+  readonly #refused = new Map<number, WinProcess>();
 
-/** Waits until the members of `ending` are gone; rejects naming the
- * survivors. */
-export async function awaitEnded<T>(
-  ender: TreeEnder<T>,
-  ending: Ending<T>,
-): Promise<void> {
-  const tokens = [...ending.ended.values()].map((e) => e.token);
-  try {
-    await pollUntil(() => ender.allGone(tokens), KILL_WAIT_MS);
-    const left = ender.survivors(
-      [
-        ...[...ending.ended.values()].map((e) => e.row),
-        ...ending.refused.values(),
-      ],
-      tokens,
-    );
-    if (left.length > 0) {
-      throw new SubprocessError(
-        `Cannot stop the tree of process ${ending.root}: ${left.length} process(es) survived TerminateProcess (${
-          left.join(", ")
-        })`,
-        { cmd: [], pid: ending.root },
+  constructor(ender: TreeEnder<T>, root: number) {
+    this.#ender = ender;
+    this.root = root;
+  }
+
+  /** The members ended so far. */
+  get ended(): WinProcess[] {
+    return [...this.#ended.values()].map((e) => e.row);
+  }
+
+  /** The members Windows refused to end. */
+  get refused(): WinProcess[] {
+    return [...this.#refused.values()];
+  }
+
+  /** `false` once a round found the root not running. */
+  get found(): boolean {
+    return this.#rootRow !== null;
+  }
+
+  /**
+   * Ends the root and its descendants not ended yet, without waiting for
+   * them to go.
+   *
+   * @throws {RangeError} The root is this process or one of its ancestors.
+   */
+  endRound(): void {
+    let table = this.#ender.list();
+    if (this.#rootRow === undefined) this.#start(table);
+    const rootRow = this.#rootRow;
+    if (rootRow === null || rootRow === undefined) return;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const rows = withEnded(table, this.ended);
+      let added = false;
+      for (const row of descendants(rows, rootRow, this.#exclude)) {
+        if (this.#handled.has(row.pid)) continue;
+        this.#handled.add(row.pid);
+        added = true;
+        const result = this.#ender.end(row);
+        if (result === "denied") this.#refused.set(row.pid, row);
+        else if (result !== "gone") {
+          this.#ended.set(row.pid, { row, ...result });
+        }
+      }
+      if (!added) break;
+      table = this.#ender.list();
+    }
+  }
+
+  #start(table: readonly WinProcess[]): void {
+    const root = this.root;
+    this.#rootRow = table.find((row) => row.pid === root && !row.exited) ??
+      null;
+    if (this.#rootRow === null) return;
+    this.#exclude = ownLineage(table);
+    if (this.#exclude.has(root)) {
+      // Without FFI the parent is known only from the table: the first place
+      // that can tell.
+      throw new RangeError(
+        `Refusing to stop the tree of process ${root}: it is this process or an ancestor of it, so stopping its tree would stop this process too`,
       );
     }
-  } finally {
-    ender.release(tokens);
   }
-}
 
-/** Ends `root` and its descendants through `ender`; resolves once they are
- * gone, rejects naming the survivors. */
-export async function endTree<T>(
-  ender: TreeEnder<T>,
-  root: number,
-): Promise<void> {
-  const ending = endMembers(ender, root);
-  if (ending !== null) await awaitEnded(ender, ending);
+  /** `true` once nothing ended or refused runs; before the first round,
+   * once the root does not run. */
+  gone(): boolean {
+    if (this.#rootRow === undefined) return !this.#ender.runs(this.root);
+    return this.#ender.allGone(this.#tokens()) &&
+      this.refused.every((row) => !this.#ender.runs(row.pid));
+  }
+
+  /** The PIDs of the members ended or refused that still run. */
+  survivors(): number[] {
+    return this.#ender.survivors(
+      [...this.ended, ...this.refused],
+      this.#tokens(),
+    );
+  }
+
+  /** Frees what ending kept (process handles). */
+  release(): void {
+    this.#ender.release(this.#tokens());
+  }
+
+  #tokens(): T[] {
+    return [...this.#ended.values()].map((e) => e.token);
+  }
 }
 
 /** Toolhelp32 and process handles (see the module doc). */
@@ -198,6 +218,7 @@ export function handleEnder(
 ): TreeEnder<{ pid: number; handle: Handle }> {
   return {
     list: () => snapshot(k),
+    runs: (pid) => processInfo(k, pid)?.exited === false,
     end(row) {
       const { handle } = openProcess(
         k,
@@ -238,6 +259,7 @@ export function handleEnder(
 export function tableEnder(): TreeEnder<WinProcess> {
   return {
     list: queryProcesses,
+    runs: killZero,
     end(row) {
       try {
         noteEnding(row.pid);

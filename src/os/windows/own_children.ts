@@ -1,8 +1,9 @@
 /**
  * The children this process started on Windows, while they run: the
  * backend registers each with its process handle and its job, and the
- * Windows shim looks them up to stop a child's tree through its job and to
- * ask it with CTRL_BREAK when it leads a console process group of ours.
+ * Windows shim and the job stop strategy (`stop/windows_job.ts`) look them
+ * up to end a child's tree through its job and to ask it with CTRL_BREAK
+ * when it leads a console process group of ours.
  *
  * Holding the process handle keeps the PID from being reused, so looking a
  * child up by PID is safe until it is unregistered (when its exit has been
@@ -150,6 +151,13 @@ export function signalChild(
 export function childTreeRuns(k: Kernel32, child: OwnChild): boolean {
   if (child.job !== null && child.job.activeProcesses() > 0) return true;
   return isRunning(k, child.process);
+}
+
+/** The PIDs of `child` and everything in its job that still run. */
+export function childTreeMembers(k: Kernel32, child: OwnChild): number[] {
+  const members = new Set(child.job?.processIds() ?? []);
+  if (isRunning(k, child.process)) members.add(child.pid);
+  return [...members];
 }
 
 /** The exit status of a child of ours that exited with `code`: a process

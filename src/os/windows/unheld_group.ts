@@ -13,7 +13,7 @@
 import type { Signal } from "../../types.ts";
 import { killZero } from "../kill_zero.ts";
 import type { SignalResult } from "../types.ts";
-import { endMembers, tableEnder } from "./end_tree.ts";
+import { tableEnder, TreeEnding } from "./end_tree.ts";
 import type { WinProcess } from "./process_table.ts";
 import { windowsAction } from "./signals.ts";
 
@@ -27,11 +27,11 @@ export function signalUnheldGroup(
 ): SignalResult {
   if (!killZero(leader)) return "gone";
   if (windowsAction(signal) === "nothing") return "sent";
-  const ender = tableEnder();
-  const members = endMembers(ender, leader);
-  if (members === null) return "gone";
-  ending.set(leader, [...members.ended.values()].map((e) => e.row));
-  return members.refused.size > 0 && members.ended.size === 0
+  const members = new TreeEnding(tableEnder(), leader);
+  members.endRound();
+  if (!members.found) return "gone";
+  ending.set(leader, members.ended);
+  return members.refused.length > 0 && members.ended.length === 0
     ? "denied"
     : "sent";
 }
