@@ -3,7 +3,7 @@
  *
  * `Deno.Command` cannot give a child a file descriptor, nor one pipe as both
  * stdout and stderr: requests with a `{ file }` stream or `stderr: "stdout"`
- * go to `posix_spawn` over FFI (`posix_spawn.ts`: Linux, `--allow-ffi`).
+ * go to `posix_spawn` over FFI (`posix_spawn/spawn.ts`: Linux, `--allow-ffi`).
  * Without it, `node:child_process` (which passes real descriptors inside
  * Deno too) takes files — but Deno's then gives the child a stray duplicate
  * of each descriptor besides — and a piped stdout shared with stderr can't
@@ -21,7 +21,7 @@ import {
   posixSpawnAvailable,
   posixSpawnUnavailable,
   spawnWithPosixSpawn,
-} from "./posix_spawn.ts";
+} from "./posix_spawn/spawn.ts";
 import {
   type Backend,
   type ChildHandle,

@@ -1,5 +1,5 @@
 /**
- * The libc functions `posix_spawn.ts` calls, over Deno's FFI
+ * The libc functions `spawn.ts` and its parts call, over Deno's FFI
  * (`Deno.dlopen`, which needs `--allow-ffi`). Loaded lazily, once;
  * {@linkcode libc} returns `null` where they can't be had (Node, Bun, a Deno
  * without `--allow-ffi`, not Linux, a libc without
@@ -13,7 +13,8 @@
  * @module
  */
 
-import { alloc } from "./ffi.ts";
+import { alloc } from "../ffi.ts";
+import type { SpawnFailureCode } from "../types.ts";
 
 /** A pointer (or any pointer-sized value). */
 export type Pointer = bigint;
@@ -189,6 +190,30 @@ export function libcUnavailable(): string {
 export function errno(c: Libc): number {
   const at = deno!.UnsafePointer.create(c.__errno_location());
   return new deno!.UnsafePointerView(at!).getInt32(0);
+}
+
+/** What a failed call's `errno` means to the caller of a spawn. */
+export function failureCode(error: number): SpawnFailureCode {
+  switch (error) {
+    case 2: // ENOENT
+    case 20: // ENOTDIR
+      return "ENOENT";
+    case 1: // EPERM
+    case 13: // EACCES
+    case 21: // EISDIR
+      return "EACCES";
+    case 7:
+      return "E2BIG";
+    case 23: // ENFILE
+    case 24: // EMFILE
+      return "EMFILE";
+    case 11:
+      return "EAGAIN";
+    case 12:
+      return "ENOMEM";
+    default:
+      return "UNKNOWN";
+  }
 }
 
 /** The process's environment, `environ`, as it is now: its address (for
