@@ -32,7 +32,7 @@ import {
   cgroupDirectory,
   parseCgroup2Mount,
   parseOwnCgroup,
-} from "../src/os/linux/cgroup.ts";
+} from "../src/os/linux/cgroup/mount.ts";
 
 /** `true` where `/proc` is there to check the kernel's view. */
 export const hasProc: boolean = (() => {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import process from "node:process";
+import { probeProcess } from "../os/kill_zero.ts";
 import type { ProcessInfo } from "../os/types.ts";
 import type { Pidfile } from "../pidfile.ts";
 import { stopPid } from "../stop/pid.ts";
@@ -27,16 +27,6 @@ export function scopeOf(row: ProcessInfo, tree: boolean): StopScope {
   return row.pgid === row.pid ? "group" : "process";
 }
 
-/** `true` when we may signal `pid` (not another user's process). */
-function permitted(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code !== "EPERM";
-  }
-}
-
 /** Removes the pidfile if it still names `pid` (or nothing valid). */
 function removePidfile(pidfile: Pidfile | undefined, pid: number): void {
   if (pidfile === undefined) return;
@@ -51,7 +41,7 @@ async function stopRunning(
   signal: Signal,
   grace: number,
 ): Promise<number> {
-  if (!permitted(row.pid)) {
+  if (probeProcess(row.pid) === "denied") {
     printError(
       `subproc stop: cannot stop process ${row.pid}: permission denied (it belongs to another user)`,
     );

@@ -12,7 +12,7 @@
  */
 
 import { backend, os } from "../os/select.ts";
-import { withContinue } from "../signals.ts";
+import { signalFrozen } from "../stop/cgroup.ts";
 import type { Signal } from "../types.ts";
 
 /** Lingering cgroups, with what to do once each is gone. */
@@ -84,15 +84,7 @@ function blockFor(ms: number): void {
 export function terminateCgroupNow(dir: string, signal: Signal): void {
   const cgroups = os.cgroups;
   if (cgroups === null) return;
-  cgroups.setFrozen(dir, true);
-  try {
-    const members = cgroups.members(dir);
-    withContinue((s) => {
-      for (const pid of members) os.signal(pid, s);
-    }, signal);
-  } finally {
-    cgroups.setFrozen(dir, false);
-  }
+  signalFrozen(cgroups, dir, signal);
   const deadline = performance.now() + EXIT_WAIT_MS;
   while (cgroups.isPopulated(dir) && performance.now() < deadline) blockFor(5);
   if (!cgroups.isPopulated(dir)) cgroups.remove(dir);

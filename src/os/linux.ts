@@ -2,7 +2,7 @@
  * Linux: the process table from `/proc/*\/stat`, start times from field 22
  * (clock ticks since boot) and `/proc/uptime`, environments from
  * `/proc/PID/environ`, parent-death signal through `setpriv --pdeathsig`
- * (util-linux ≥ 2.33), containment through cgroup v2 (`linux/cgroup.ts`).
+ * (util-linux ≥ 2.33), containment through cgroup v2 (`linux/cgroup/`).
  *
  * Where `/proc` shows another PID namespace than ours
  * (`linux/proc_namespace.ts`), the table is empty: its PIDs are not ours to
@@ -19,38 +19,15 @@ import {
   signalProcess,
   signalProcessGroup,
 } from "./posix.ts";
-import { linuxCgroups } from "./linux/cgroup.ts";
+import { linuxCgroups } from "./linux/cgroup/driver.ts";
 import { procIsOurs } from "./linux/proc_namespace.ts";
+import { parseStat } from "./linux/proc_stat.ts";
 import type { Signal } from "../types.ts";
 import type { OsShim, ProcessInfo } from "./types.ts";
 
 /** USER_HZ, the unit of `/proc/PID/stat` times: 100 on every architecture
  * Node, Deno and Bun run on (it is fixed by the kernel ABI, not by HZ). */
 const CLOCK_TICKS_PER_SECOND = 100;
-
-/** Parses one `/proc/PID/stat` line. The command name may hold spaces and
- * parentheses, so fields are counted from the last `)`. */
-export function parseStat(line: string): ProcessInfo | null {
-  const open = line.indexOf("(");
-  const close = line.lastIndexOf(")");
-  if (open < 0 || close < 0) return null;
-  const pid = Number(line.slice(0, open));
-  const fields = line.slice(close + 2).split(" ");
-  // fields[0] is field 3 (state); field N is fields[N - 3].
-  const state = fields[0] ?? "";
-  const startKey = Number(fields[19]);
-  if (!Number.isInteger(pid) || !Number.isFinite(startKey)) return null;
-  return {
-    pid,
-    ppid: Number(fields[1]),
-    pgid: Number(fields[2]),
-    sid: Number(fields[3]),
-    // Z: zombie, X: dead. PID 1 here may never reap orphans, so a zombie can
-    // stay in the table for good; it runs nothing and counts as dead.
-    zombie: state === "Z" || state === "X",
-    startKey,
-  };
-}
 
 function info(pid: number): ProcessInfo | null {
   if (!procIsOurs()) return null;

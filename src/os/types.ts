@@ -28,7 +28,7 @@ export type CgroupSupport =
   | { readonly ok: true; readonly parent: string }
   | { readonly ok: false; readonly reason: string };
 
-/** cgroup v2, as `linux/cgroup.ts` drives it: one directory per contained
+/** cgroup v2, as `linux/cgroup/` drives it: one directory per contained
  * child. */
 export interface Cgroups {
   /** Whether a cgroup can be made here, and under which directory. */

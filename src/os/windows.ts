@@ -22,7 +22,6 @@
  * @module
  */
 
-import { nodeProcess as process } from "../runtime/node_builtins.ts";
 import type { Signal } from "../types.ts";
 import type { OsShim, ProcessInfo, SignalResult } from "./types.ts";
 import {
@@ -34,8 +33,8 @@ import {
 } from "./windows/kernel32.ts";
 import {
   childTreeRuns,
+  endThroughRuntime,
   isUnheld,
-  noteEnding,
   ownChild,
   ownChildren,
   signalChild,
@@ -147,14 +146,7 @@ function endForeign(k: Kernel32, pid: number): SignalResult {
 
 function signalWithoutFfi(pid: number, sig: Signal): SignalResult {
   if (windowsAction(sig) === "nothing") return killZero(pid) ? "sent" : "gone";
-  try {
-    noteEnding(pid);
-    // The runtime's own TerminateProcess.
-    process.kill(pid, "SIGKILL");
-    return "sent";
-  } catch (error) {
-    return (error as { code?: string }).code === "EPERM" ? "denied" : "gone";
-  }
+  return endThroughRuntime(pid);
 }
 
 function signal(pid: number, sig: Signal): SignalResult {

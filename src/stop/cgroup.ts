@@ -16,6 +16,7 @@
 import { os } from "../os/select.ts";
 import type { Cgroups } from "../os/types.ts";
 import { withContinue } from "../signals.ts";
+import type { Signal } from "../types.ts";
 import { pollUntil } from "../wait.ts";
 import type { StopStrategy } from "./strategy.ts";
 
@@ -27,6 +28,27 @@ const FREEZE_WAIT_MS = 500;
 /** How often `cgroup.events` is read while waiting: one small file, cheap
  * enough to read every millisecond (a process-table scan is not). */
 const EVENTS_POLL_MS = 1;
+
+/**
+ * Freezes cgroup `dir` (if it is not frozen yet), sends `signal` and then
+ * SIGCONT to every member, and thaws it: a frozen process can't fork, so
+ * the list is complete, and each acts on the signal once thawed.
+ */
+export function signalFrozen(
+  cgroups: Cgroups,
+  dir: string,
+  signal: Signal,
+): void {
+  cgroups.setFrozen(dir, true);
+  try {
+    const members = cgroups.members(dir);
+    withContinue((s) => {
+      for (const member of members) os.signal(member, s);
+    }, signal);
+  } finally {
+    cgroups.setFrozen(dir, false);
+  }
+}
 
 /** The strategy for cgroup `dir`, made for process `pid`; `wake` settles
  * when that process (a child of ours) ends. */
@@ -42,21 +64,15 @@ export function cgroupStrategy(
     gone: () => !cgroups.isPopulated(dir),
     survivors: () => cgroups.members(dir),
     async ask(signal) {
+      // Frozen before the members are listed, so that none forks meanwhile.
       cgroups.setFrozen(dir, true);
-      try {
-        await pollUntil(
-          () => cgroups.isFrozen(dir),
-          FREEZE_WAIT_MS,
-          undefined,
-          EVENTS_POLL_MS,
-        );
-        const members = cgroups.members(dir);
-        withContinue((s) => {
-          for (const member of members) os.signal(member, s);
-        }, signal);
-      } finally {
-        cgroups.setFrozen(dir, false);
-      }
+      await pollUntil(
+        () => cgroups.isFrozen(dir),
+        FREEZE_WAIT_MS,
+        undefined,
+        EVENTS_POLL_MS,
+      );
+      signalFrozen(cgroups, dir, signal);
     },
     force() {
       // Frozen first: no member can act on another's death before its own

@@ -36,7 +36,7 @@ import {
   PROCESS_TERMINATE,
   SYNCHRONIZE,
 } from "./kernel32.ts";
-import { noteEnding } from "./own_children.ts";
+import { endThroughRuntime, noteEnding } from "./own_children.ts";
 import { queryProcesses } from "./process_query.ts";
 import {
   creationTimeMs,
@@ -261,15 +261,8 @@ export function tableEnder(): TreeEnder<WinProcess> {
     list: queryProcesses,
     runs: killZero,
     end(row) {
-      try {
-        noteEnding(row.pid);
-        process.kill(row.pid, "SIGKILL");
-        return { token: row };
-      } catch (error) {
-        return (error as { code?: string }).code === "EPERM"
-          ? "denied"
-          : "gone";
-      }
+      const result = endThroughRuntime(row.pid);
+      return result === "sent" ? { token: row } : result;
     },
     allGone: (rows) => rows.every((row) => !killZero(row.pid)),
     survivors(rows) {

@@ -104,16 +104,13 @@ export class Job {
 
   /** How many processes of the job still run. */
   activeProcesses(): number {
-    if (this.#handle === null) return 0;
-    const info = alloc(ACCOUNTING_SIZE);
-    const ok = this.#k.QueryInformationJobObject(
-      this.#handle,
+    const info = this.#query(
       JobObjectBasicAccountingInformation,
-      info,
       ACCOUNTING_SIZE,
-      null,
     );
-    return ok === 0 ? 0 : view(info).getUint32(ACTIVE_PROCESSES_OFFSET, true);
+    return info === null
+      ? 0
+      : view(info).getUint32(ACTIVE_PROCESSES_OFFSET, true);
   }
 
   /** The PIDs of the job's processes. */
@@ -121,17 +118,9 @@ export class Job {
     if (this.#handle === null) return [];
     // JOBOBJECT_BASIC_PROCESS_ID_LIST: two u32 counts, then ULONG_PTR PIDs.
     for (let capacity = 64; capacity <= 65536; capacity *= 4) {
-      const size = 8 + 8 * capacity;
-      const info = alloc(size);
-      const ok = this.#k.QueryInformationJobObject(
-        this.#handle,
-        JobObjectBasicProcessIdList,
-        info,
-        size,
-        null,
-      );
-      if (ok === 0 && TOO_SMALL.has(this.#k.GetLastError())) continue;
-      if (ok === 0) return [];
+      const info = this.#query(JobObjectBasicProcessIdList, 8 + 8 * capacity);
+      if (info === null && TOO_SMALL.has(this.#k.GetLastError())) continue;
+      if (info === null) return [];
       const v = view(info);
       const count = Math.min(v.getUint32(4, true), capacity);
       const pids: number[] = [];
@@ -141,6 +130,21 @@ export class Job {
       return pids;
     }
     return [];
+  }
+
+  /** `QueryInformationJobObject` of class `infoClass` into `size` bytes;
+   * `null` when it fails (`GetLastError` says why) or the job is closed. */
+  #query(infoClass: number, size: number): Uint8Array | null {
+    if (this.#handle === null) return null;
+    const info = alloc(size);
+    const ok = this.#k.QueryInformationJobObject(
+      this.#handle,
+      infoClass,
+      info,
+      size,
+      null,
+    );
+    return ok === 0 ? null : info;
   }
 
   /** Ends every process in the job with exit code `code`. */

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { nodeProcess as process } from "../../runtime/node_builtins.ts";
 import type { ExitStatus, Signal } from "../../types.ts";
 import type { SignalResult } from "../types.ts";
 import type { Job } from "./job.ts";
@@ -92,6 +93,18 @@ export function isUnheld(pid: number): boolean {
 export function noteEnding(pid: number): void {
   const fate = children.get(pid) ?? unheld.get(pid);
   if (fate !== undefined) fate.ended = true;
+}
+
+/** Ends `pid` through the runtime's own `TerminateProcess` (`process.kill`,
+ * for when there is no FFI), recording it if it is a child of ours. */
+export function endThroughRuntime(pid: number): SignalResult {
+  try {
+    noteEnding(pid);
+    process.kill(pid, "SIGKILL");
+    return "sent";
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM" ? "denied" : "gone";
+  }
 }
 
 /** Ends `child` alone with `TerminateProcess`. */
