@@ -3,11 +3,10 @@
  * sit in a job of ours, so the set is the job.
  *
  * - **Gone**: the job runs nothing (and the child itself has exited).
- * - **Ask**: CTRL_BREAK where the child leads its own console group on our
- *   console (`newSession`; see `os/windows/signals.ts`); a child that can't
- *   hear it is ended at once, as Windows can do nothing gentler. SIGCONT
- *   does nothing (nothing is ever stopped), and still gets its grace, as on
- *   POSIX.
+ * - **Ask**: CTRL_BREAK where the signal asks (SIGTERM, SIGINT, …) and the
+ *   child leads its own console group on our console (`newSession`; see
+ *   `os/windows/signals.ts`); otherwise the job is ended at once, as Windows
+ *   can do nothing gentler.
  * - **Force**: `TerminateJobObject`.
  *
  * A descendant that broke away from the job (`CREATE_BREAKAWAY_FROM_JOB`)
@@ -40,9 +39,7 @@ export function windowsJobStrategy(
     gone: () => !childTreeRuns(k, child),
     survivors: () => childTreeMembers(k, child),
     ask(signal) {
-      const action = windowsAction(signal);
-      if (action === "nothing") return;
-      if (action === "ask" && askChild(k, child, signal)) return;
+      if (windowsAction(signal) === "ask" && askChild(k, child, signal)) return;
       endChildTree(k, child);
     },
     force: () => void endChildTree(k, child),
