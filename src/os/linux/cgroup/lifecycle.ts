@@ -5,7 +5,7 @@
  *
  * A directory is named `subproc.OWNER.START.N` after the process that made
  * it (its PID and start stamp): a later process removes empty ones whose
- * owner is gone ({@linkcode removeStaleCgroups}), so a parent that was
+ * owner is gone (`removeStaleCgroups`), so a parent that was
  * SIGKILLed leaves at most empty directories, and only until the next one.
  *
  * @module
@@ -51,7 +51,7 @@ let sequence = 0;
 
 /** Our PID and start stamp as `/proc/self/stat` has them (fields 1 and
  * 22), for the names of the directories we make. Taken from `/proc` rather
- * than the runtime, so that {@linkcode removeStaleCgroups} compares like
+ * than the runtime, so that `removeStaleCgroups` compares like
  * with like even where `/proc` shows another PID namespace. */
 function ownerStamp(): string {
   if (ownStamp !== undefined) return ownStamp;
@@ -143,7 +143,7 @@ export function removeIfStale(dir: string): void {
 }
 
 /** {@linkcode removeIfStale} for every cgroup under `parent`. */
-export function removeStaleCgroups(parent: string): void {
+function removeStaleCgroups(parent: string): void {
   let names: string[];
   try {
     names = host.readDirNames(parent);
