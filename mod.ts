@@ -27,20 +27,11 @@
  * @module
  */
 
-export * from "./src/types.ts";
-export type {
-  ReadyOptions,
-  ReadyResult,
-  ReadyStream,
-} from "./src/ready/types.ts";
+export type * from "./src/types.ts";
 export * from "./src/errors.ts";
 export { run } from "./src/run.ts";
-export { spawn, type Subprocess } from "./src/spawn.ts";
-export {
-  detach,
-  type DetachedProcess,
-  type DetachOptions,
-} from "./src/detach.ts";
+export { spawn } from "./src/spawn.ts";
+export { detach } from "./src/detach.ts";
 export { killTree } from "./src/stop/kill_tree.ts";
 export { isAlive } from "./src/alive.ts";
 export { Pidfile } from "./src/pidfile.ts";

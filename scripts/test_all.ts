@@ -107,7 +107,7 @@ const errors = [subproc.SubprocessError, subproc.CommandNotFoundError,
   subproc.TimeoutExpiredError, subproc.BreakawayDeniedError,
   subproc.MaxBufferError, subproc.AlreadyRunningError,
   subproc.UntrustedFileError, subproc.NotReadyError];
-const k: Promise<void> = subproc.killTree(1, { signal: sig });
+const k: Promise<void> = subproc.killTree(1, { killSignal: sig });
 const a: boolean = subproc.isAlive(1);
 const p = new subproc.Pidfile("x.pid");
 export { r, s, d, e, o, errors, k, a, p, rr };

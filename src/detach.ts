@@ -5,117 +5,12 @@
  */
 
 import { AlreadyRunningError } from "./errors.ts";
-import { Pidfile } from "./pidfile.ts";
 import { withPidfileLock } from "./pidfile_lock.ts";
-import type { ReadyOptions, ReadyResult } from "./ready/types.ts";
-import { withReady } from "./ready/validate.ts";
-import { type ChildProcess, spawnWithPlan } from "./spawn.ts";
-import type {
-  ContainMode,
-  StderrOption,
-  StdioOption,
-  WindowsOptions,
-} from "./types.ts";
-import {
-  validateCmd,
-  validateOptionsObject,
-  validateSpawnOptions,
-} from "./validate.ts";
-
-/** Options of {@linkcode detach}. */
-export interface DetachOptions {
-  /** Working directory of the program.
-   * @default {the parent's working directory} */
-  readonly cwd?: string;
-  /** Environment variables to set. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** Start from an empty environment.
-   * @default {false} */
-  readonly clearEnv?: boolean;
-  /** The program's stdin: `"null"` or a file (`"pipe"` and `"inherit"`
-   * would tie it to us).
-   * @default {"null"} */
-  readonly stdin?: "null" | { readonly file: string };
-  /** The program's stdout: `"null"` or a file.
-   * @default {"null"} */
-  readonly stdout?: "null" | {
-    readonly file: string;
-    readonly append?: boolean;
-  };
-  /** The program's stderr: `"null"`, a file, or `"stdout"`: the very
-   * descriptor of its stdout (one log, in the order it wrote).
-   * @default {"null"} */
-  readonly stderr?: "null" | "stdout" | {
-    readonly file: string;
-    readonly append?: boolean;
-  };
-  /** How the program and what it starts are held together, so that a
-   * stop reaches all of it (see {@linkcode ContainMode}): a daemon that
-   * forks again, calls `setsid` and lets its parent exit stays in its
-   * cgroup.
-   * @default {"auto"} */
-  readonly contain?: ContainMode;
-  /** Write the program's PID here (atomically, mode 0644). A pidfile that
-   * names a running process makes `detach` fail with `AlreadyRunningError`
-   * before anything starts; one that someone else could have written (see
-   * `Pidfile`), or a directory where they could replace it, with
-   * `UntrustedFileError`. */
-  readonly pidfile?: string;
-  /** Resolve only once the program is ready (see {@linkcode ReadyOptions};
-   * a `line` is looked for in the `stdout`/`stderr` files). Not ready in
-   * time, or it ended first: it is stopped with everything it started, its
-   * pidfile removed, and a `NotReadyError` carrying the last lines of its
-   * log thrown. */
-  readonly ready?: ReadyOptions;
-  /** Windows-only options. */
-  readonly windows?: WindowsOptions;
-}
-
-/** A program started by {@linkcode detach}. */
-export interface DetachedProcess {
-  /** The program's PID (no shell in between). */
-  readonly pid: number;
-  /** Its process group (it leads a new session and group). */
-  readonly pgid: number;
-  /** The pidfile written, if any. */
-  readonly pidfile: string | undefined;
-  /** The absolute path of its cgroup directory (Linux, where one could be
-   * made), or `null`. It stays while anything of the program runs; a stop
-   * of the program's tree by {@linkcode killTree} from this process, or
-   * `subproc stop`, removes it. */
-  readonly cgroup: string | null;
-  /** Windows: `true` when the program broke away from the job this process
-   * runs in, `false` when the job forbids it (see
-   * `Subprocess.brokeAway`). `undefined` on other systems. */
-  readonly brokeAway: boolean | undefined;
-  /** With the `ready` option: when and how it became ready. */
-  readonly ready: ReadyResult | undefined;
-}
-
-const DETACH_KEYS: ReadonlySet<string> = new Set([
-  "cwd",
-  "env",
-  "clearEnv",
-  "stdin",
-  "stdout",
-  "stderr",
-  "pidfile",
-  "contain",
-  "ready",
-  "windows",
-]);
-
-function detachedStdio(option: string, value: unknown): StderrOption {
-  if (value === undefined) return "null";
-  if (value === "pipe" || value === "inherit") {
-    throw new TypeError(
-      `Expected the \`${option}\` option of detach() to be "null" or { file }, got "${value}": a detached program must not hold our ${
-        value === "pipe" ? "pipes" : "terminal"
-      }`,
-    );
-  }
-  return value as StderrOption;
-}
+import type { ChildProcess } from "./spawn/child_process.ts";
+import { spawnWithPlan } from "./spawn/start.ts";
+import type { DetachedProcess, DetachOptions, ReadyResult } from "./types.ts";
+import { validateDetachOptions } from "./validate/detach.ts";
+import { validateCmd } from "./validate/text.ts";
 
 /**
  * Starts `cmd` so that it survives this process's exit (even by SIGKILL), its
@@ -191,25 +86,7 @@ export async function detachUnit(
   hooks?: UnitHooks,
 ): Promise<DetachedProcess> {
   const args = validateCmd(cmd);
-  const opts = validateOptionsObject("detach", options, DETACH_KEYS) as
-    & DetachOptions
-    & Record<string, unknown>;
-  const pidfile = opts.pidfile === undefined
-    ? undefined
-    : new Pidfile(opts.pidfile);
-  const spawnPlan = validateSpawnOptions({
-    ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
-    ...(opts.env === undefined ? {} : { env: opts.env }),
-    ...(opts.clearEnv === undefined ? {} : { clearEnv: opts.clearEnv }),
-    ...(opts.windows === undefined ? {} : { windows: opts.windows }),
-    ...(opts.contain === undefined ? {} : { contain: opts.contain }),
-    stdin: detachedStdio("stdin", opts.stdin) as StdioOption,
-    stdout: detachedStdio("stdout", opts.stdout) as StdioOption,
-    stderr: detachedStdio("stderr", opts.stderr),
-    newSession: true,
-    cleanup: false,
-  });
-  const plan = withReady(spawnPlan, opts.ready);
+  const { spawn: plan, pidfile } = validateDetachOptions(options);
   const start = async () => {
     const running = pidfile?.read() ?? null;
     if (pidfile && running !== null) {
@@ -221,12 +98,7 @@ export async function detachUnit(
       );
     }
     hooks?.assertGone();
-    // Breakaway is what lets it outlive our job on Windows: try it by default.
-    const child = spawnWithPlan(args, {
-      ...plan,
-      detached: true,
-      breakawayFromJob: opts.windows?.breakawayFromJob ?? "try",
-    });
+    const child = spawnWithPlan(args, plan);
     child.unref();
     try {
       hooks?.record(child);

@@ -9,7 +9,7 @@ import { describe } from "./describe.ts";
 import { os } from "./os/select.ts";
 import { MAX_PID, validatePid } from "./safety.ts";
 import { readTrustedFile, writeTrustedFile } from "./trust/file.ts";
-import { validateEncodable } from "./validate.ts";
+import { validateEncodable } from "./validate/text.ts";
 import type { Subject } from "./trust/rules.ts";
 
 const PID_LINE = /^([1-9][0-9]{0,9})\n?$/;

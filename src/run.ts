@@ -10,45 +10,17 @@ import {
   MaxBufferError,
   TimeoutExpiredError,
 } from "./errors.ts";
-import { describe } from "./describe.ts";
-import { spawnWithPlan } from "./spawn.ts";
+import { spawnWithPlan } from "./spawn/start.ts";
 import type {
-  Capture,
   ExitStatus,
   RunOptions,
   RunResult,
   SubprocessOutput,
 } from "./types.ts";
-import {
-  optionalBoolean,
-  SPAWN_OPTION_KEYS,
-  validateCmd,
-  validateInput,
-  validateOptionsObject,
-  validateSpawnOptions,
-} from "./validate.ts";
-
-const RUN_OPTION_KEYS: ReadonlySet<string> = new Set([
-  // run() waits for the end: readiness means nothing to it.
-  ...[...SPAWN_OPTION_KEYS].filter((key) => key !== "ready"),
-  "capture",
-  "input",
-  "check",
-]);
+import { validateRunOptions } from "./validate/run.ts";
+import { validateCmd } from "./validate/text.ts";
 
 const decoder = new TextDecoder();
-
-function validateCapture(value: unknown): Capture {
-  if (value === undefined) return false;
-  if (typeof value === "boolean" || value === "text" || value === "bytes") {
-    return value;
-  }
-  throw new TypeError(
-    `Expected the \`capture\` option to be true, false, "text" or "bytes", got ${
-      describe(value)
-    }`,
-  );
-}
 
 function describeEnd(status: ExitStatus): string {
   return status.signal !== null
@@ -127,36 +99,13 @@ export async function run(
   options?: RunOptions,
 ): Promise<RunResult<string | Uint8Array | undefined>> {
   const args = validateCmd(cmd);
-  const opts = validateOptionsObject("run", options, RUN_OPTION_KEYS) as
-    & RunOptions
-    & Record<string, unknown>;
-  const capture = validateCapture(opts.capture);
-  const check = optionalBoolean("check", opts.check, false);
-  const input = validateInput(opts.input);
-  if (
-    input !== undefined && opts.stdin !== undefined && opts.stdin !== "pipe"
-  ) {
-    throw new TypeError(
-      `Cannot use the \`input\` option with \`stdin: ${
-        describe(opts.stdin)
-      }\`: input needs stdin "pipe"`,
-    );
-  }
-  const piped = capture === false ? "inherit" : "pipe";
-  const { capture: _c, input: _i, check: _k, ...spawnOptions } = opts;
-  const plan = validateSpawnOptions({
-    ...spawnOptions,
-    stdin: opts.stdin ?? (input === undefined ? "inherit" : "pipe"),
-    stdout: opts.stdout ?? piped,
-    stderr: opts.stderr ?? piped,
-  }, { newSession: opts.timeout !== undefined || opts.signal !== undefined });
-
+  const { spawn: plan, capture, check, input } = validateRunOptions(options);
   const started = performance.now();
   const child = spawnWithPlan(args, plan);
   let output: SubprocessOutput;
   let overflow: MaxBufferError | undefined;
   try {
-    output = await child.communicate(input);
+    output = await child.collect(input);
   } catch (error) {
     if (!(error instanceof MaxBufferError)) throw error;
     overflow = error;

@@ -118,7 +118,7 @@ procTest(
     await assert.rejects(killTree(process.ppid), /ancestor|own process group/);
     await assert.rejects(killTree(1), RangeError);
     await assert.rejects(
-      killTree(123456, { signal: "SIGNOPE" as "SIGTERM" }),
+      killTree(123456, { killSignal: "SIGNOPE" as "SIGTERM" }),
       (e: Error) => e instanceof RangeError && /SIGNOPE/.test(e.message),
     );
     await assert.rejects(killTree(123456, { grace: -1 }), /grace/);

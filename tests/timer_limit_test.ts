@@ -40,7 +40,7 @@ procTest(
     const stopping = stubborn.stop({ grace: BEYOND_ONE_TIMER });
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(stubborn.poll(), null, "not SIGKILLed at once");
-    await stubborn.stop({ signal: "SIGKILL" });
+    await stubborn.stop({ killSignal: "SIGKILL" });
     assert.equal((await stopping).signal, "SIGKILL");
   },
 );

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { detach, run, spawn } from "../mod.ts";
+import { detach, killTree, run, spawn } from "../mod.ts";
 import { missingTool, procTest, tempDir } from "./_helpers.ts";
 
 /** Each case: options that must be refused, the error type, and a pattern
@@ -87,6 +87,13 @@ const cases: [string, unknown, ErrorConstructor, RegExp][] = [
     TypeError,
     /breakawayFromJob.*1/,
   ],
+  [
+    "windows: an unknown key",
+    { windows: { hide: true, hid: false } },
+    TypeError,
+    /Unknown option `windows\.hid`; known options: breakawayFromJob, hide/,
+  ],
+  ["windows: an array", { windows: [] }, TypeError, /`windows`.*an array/],
   ["maxBuffer: -1", { maxBuffer: -1 }, RangeError, /`maxBuffer`.*-1/],
   ["drainTimeout: NaN", { drainTimeout: NaN }, RangeError, /`drainTimeout`/],
 ];
@@ -123,6 +130,12 @@ procTest(
         await assert.rejects(detach(bad as string[]), check, name);
       }
       await assert.rejects(
+        detach(cmd, { windows: { breakawayFromJob: "try", hid: 1 } } as never),
+        (e: Error) =>
+          e instanceof TypeError &&
+          /Unknown option `windows\.hid`/.test(e.message),
+      );
+      await assert.rejects(
         run(cmd, { capture: "utf8" as "text" }),
         /`capture`.*"utf8"/,
       );
@@ -143,6 +156,16 @@ procTest(
         await assert.rejects(child.stop({ grace: -1 }), /`grace`/);
         await assert.rejects(child.wait({ timeout: -1 }), /`timeout`/);
         assert.throws(() => child.kill("KILL" as "SIGKILL"), /"KILL"/);
+        // Renamed in 0.2.0: `signal` (a POSIX signal) is now `killSignal`.
+        const renamed = (fn: string) => (e: Error) =>
+          e instanceof TypeError &&
+          e.message.includes(
+            `Unknown option \`signal\` given to ${fn}(): \`signal\` is now \`killSignal\``,
+          );
+        const old = { signal: "SIGKILL" } as never;
+        await assert.rejects(child.stop(old), renamed("stop"));
+        await assert.rejects(killTree(child.pid, old), renamed("killTree"));
+        assert.equal(child.poll(), null, "a refused stop sends nothing");
       } finally {
         await child.stop();
       }

@@ -26,9 +26,8 @@ import type { ProcessInfo } from "../os/types.ts";
 import { process } from "../runtime/host.ts";
 import { ownLineage } from "../safety.ts";
 import { signalNumber } from "../signals.ts";
-import type { Subprocess } from "../spawn.ts";
 import { collectTree } from "../process_tree.ts";
-import type { Signal } from "../types.ts";
+import type { Signal, Subprocess } from "../types.ts";
 
 /** The live tree of `pid`; empty where the process table can't be read. */
 function treeOf(pid: number): ProcessInfo[] {

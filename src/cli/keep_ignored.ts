@@ -17,12 +17,10 @@
 
 import { ignoredSignals } from "../runtime/ignored_signals.ts";
 import { findExecutable } from "../os/posix.ts";
-import { lookPath } from "../runtime/look_path.ts";
 import { runtimeBackend } from "../runtime/select.ts";
 import { process } from "../runtime/host.ts";
-import { SpawnFailure } from "../runtime/types.ts";
 import { signalName } from "../signals.ts";
-import { spawnError } from "../spawn.ts";
+import { assertRunnable } from "../spawn/spawn_error.ts";
 import type { Signal } from "../types.ts";
 
 /** Ignored by the runtimes themselves (SIGPIPE; SIGXFSZ under Node and
@@ -71,8 +69,7 @@ export function keepIgnoredFor(
   if (signals.length === 0) return [...cmd];
   const env = ignoringEnv();
   if (env === null) return [...cmd];
-  const found = lookPath(cmd[0]!, undefined, process.env.PATH);
-  if (!found.ok) throw spawnError(cmd, new SpawnFailure(found.code, undefined));
+  assertRunnable(cmd, undefined, process.env.PATH);
   const names = signals.map((signal) => signal.slice(3)).join(",");
   return [env, `--ignore-signal=${names}`, "--", ...cmd];
 }

@@ -15,9 +15,8 @@
 import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";
 import { ownLineage } from "../safety.ts";
-import type { Subprocess } from "../spawn.ts";
 import { killTree } from "../stop/kill_tree.ts";
-import type { Signal } from "../types.ts";
+import type { StopOptions, Subprocess } from "../types.ts";
 
 /**
  * The PIDs to stop besides CMD's own stop: the tops of the trees in
@@ -48,13 +47,12 @@ export function leftoverRoots(
 export async function stopLeftovers(
   child: Subprocess,
   snapshot: readonly ProcessInfo[],
-  signal: Signal,
-  grace: number,
+  stopping: Omit<StopOptions, "scope">,
   onError: (error: unknown) => void,
 ): Promise<void> {
-  await child.stop({ signal, grace }).catch(onError);
+  await child.stop(stopping).catch(onError);
   const roots = leftoverRoots(os.list(), snapshot);
   await Promise.all(
-    roots.map((pid) => killTree(pid, { signal, grace }).catch(onError)),
+    roots.map((pid) => killTree(pid, stopping).catch(onError)),
   );
 }

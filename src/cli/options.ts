@@ -8,7 +8,7 @@ import { describe } from "../describe.ts";
 import { parseDuration } from "../duration.ts";
 import { isSignal, signalName, signalNumber } from "../signals.ts";
 import type { ContainMode, Signal } from "../types.ts";
-import { CONTAIN_MODES } from "../validate.ts";
+import { CONTAIN_MODES } from "../validate/spawn.ts";
 import { UsageError } from "./args.ts";
 
 /** A duration option in milliseconds, or `undefined` when not given.
@@ -28,16 +28,16 @@ export function durationOption(
 
 /**
  * A signal option: a name with or without `SIG` in any case (`TERM`,
- * `sigterm`), or a number (`15`), as `kill` and GNU `timeout` take it.
+ * `sigterm`), or a number (`15`), as `kill` and GNU `timeout` take it;
+ * `undefined` when not given.
  *
  * @throws {UsageError} Not a signal this system knows.
  */
 export function signalOption(
   value: string | undefined,
   option: string,
-  fallback: Signal,
-): Signal {
-  if (value === undefined) return fallback;
+): Signal | undefined {
+  if (value === undefined) return undefined;
   const upper = value.toUpperCase();
   const name = /^\d+$/.test(value)
     ? signalName(Number(value))

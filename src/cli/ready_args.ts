@@ -6,7 +6,7 @@
  */
 
 import { describe } from "../describe.ts";
-import type { ReadyOptions } from "../ready/types.ts";
+import type { ReadyOptions } from "../types.ts";
 import { validateReady } from "../ready/validate.ts";
 import {
   type OptionSpecs,

@@ -7,9 +7,9 @@
 
 import { formatDuration } from "../duration.ts";
 import { CommandNotFoundError, PermissionDeniedError } from "../errors.ts";
-import { spawn, type Subprocess } from "../spawn.ts";
-import type { ContainMode, Signal } from "../types.ts";
-import { DEFAULT_GRACE } from "../validate.ts";
+import { spawn } from "../spawn.ts";
+import type { ContainMode, Signal, Subprocess } from "../types.ts";
+import { type Stopping, validateStopping } from "../validate/stop.ts";
 import { flag, type ParsedArgs, requireCommand, stringOption } from "./args.ts";
 import type { Command } from "./command.ts";
 import {
@@ -31,8 +31,9 @@ export interface RunRequest {
   readonly cmd: readonly string[];
   /** Milliseconds; `undefined` (or `--timeout 0`) for none. */
   readonly timeout: number | undefined;
-  readonly grace: number;
-  readonly signal: Signal;
+  /** The first signal (`--signal`) and the wait before SIGKILL
+   * (`--grace`) of every stop. */
+  readonly stopping: Stopping;
   readonly newSession: boolean;
   readonly killOnParentExit: boolean;
   readonly contain: ContainMode;
@@ -45,9 +46,10 @@ function request(parsed: ParsedArgs): RunRequest {
     cmd,
     // GNU timeout: a duration of 0 disables the timeout.
     timeout: timeout === 0 ? undefined : timeout,
-    grace: durationOption(stringOption(parsed, "grace"), "--grace") ??
-      DEFAULT_GRACE,
-    signal: signalOption(stringOption(parsed, "signal"), "--signal", "SIGTERM"),
+    stopping: validateStopping({
+      killSignal: signalOption(stringOption(parsed, "signal"), "--signal"),
+      grace: durationOption(stringOption(parsed, "grace"), "--grace"),
+    }),
     newSession: flag(parsed, "new-session"),
     killOnParentExit: flag(parsed, "kill-on-parent-exit"),
     // As run() does: a cgroup where subproc stops CMD itself (a timeout);
@@ -71,9 +73,8 @@ function start(req: RunRequest, ignored: readonly Signal[]): Subprocess {
   return spawn(keepIgnoredFor(req.cmd, ignored), {
     newSession: req.newSession,
     contain: req.contain,
-    killOnParentExit: req.killOnParentExit ? req.signal : false,
-    killSignal: req.signal,
-    grace: req.grace,
+    ...req.stopping,
+    killOnParentExit: req.killOnParentExit ? req.stopping.killSignal : false,
     ...(req.timeout === undefined ? {} : { timeout: req.timeout }),
   });
 }
@@ -121,8 +122,7 @@ export async function runCmd(req: RunRequest): Promise<number> {
     await stopLeftovers(
       child,
       forwarder.snapshot,
-      req.signal,
-      req.grace,
+      req.stopping,
       (error) => printError(`subproc run: ${(error as Error).message}`),
     );
     forwarder.dispose();

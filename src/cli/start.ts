@@ -6,7 +6,7 @@
 
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type DetachOptions, detachUnit, type UnitHooks } from "../detach.ts";
+import { detachUnit, type UnitHooks } from "../detach.ts";
 import { unitMembers } from "../stop/unit.ts";
 import { describe } from "../describe.ts";
 import {
@@ -17,7 +17,7 @@ import {
 } from "../errors.ts";
 import { notReadyReason } from "../ready/message.ts";
 import { reraise } from "../reraise.ts";
-import type { Signal } from "../types.ts";
+import type { DetachOptions, Signal } from "../types.ts";
 import {
   flag,
   type ParsedArgs,

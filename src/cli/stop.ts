@@ -11,7 +11,7 @@ import type { Pidfile } from "../pidfile.ts";
 import { stopPid } from "../stop/pid.ts";
 import { stopUnit, type Unit, unitMembers } from "../stop/unit.ts";
 import type { Signal, StopScope } from "../types.ts";
-import { DEFAULT_GRACE } from "../validate.ts";
+import { validateStopping } from "../validate/stop.ts";
 import { flag, noCommand, type ParsedArgs, stringOption } from "./args.ts";
 import type { Command } from "./command.ts";
 import { FAILED, USAGE } from "./exit_codes.ts";
@@ -86,13 +86,10 @@ async function stopRecordedUnit(
 async function execute(parsed: ParsedArgs): Promise<number> {
   noCommand(parsed, 1);
   const given = pidfileOrPid(parsed);
-  const signal = signalOption(
-    stringOption(parsed, "signal"),
-    "--signal",
-    "SIGTERM",
-  );
-  const grace = durationOption(stringOption(parsed, "grace"), "--grace") ??
-    DEFAULT_GRACE;
+  const { killSignal: signal, grace } = validateStopping({
+    killSignal: signalOption(stringOption(parsed, "signal"), "--signal"),
+    grace: durationOption(stringOption(parsed, "grace"), "--grace"),
+  });
   const target = given.pidfile
     ? targetOfPidfile(given.pidfile)
     : targetOfPid(given.pid);

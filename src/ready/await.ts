@@ -6,10 +6,9 @@
  */
 
 import { LongTimer } from "../long_timer.ts";
-import type { ExitStatus } from "../types.ts";
+import type { ExitStatus, ReadyResult } from "../types.ts";
 import type { Condition } from "./condition.ts";
 import type { LineCondition, LineFound } from "./line.ts";
-import type { ReadyResult } from "./types.ts";
 
 /** How a wait ended. */
 export type ReadyOutcome =

@@ -10,7 +10,7 @@
 import { NotReadyError } from "../errors.ts";
 import { ownStartKey } from "../stop/tree.ts";
 import { unitMembers } from "../stop/unit.ts";
-import type { ExitStatus } from "../types.ts";
+import type { ExitStatus, ReadyResult } from "../types.ts";
 import { settlesWithin } from "../wait.ts";
 import { awaitReady, type ReadyOutcome } from "./await.ts";
 import { PolledCondition } from "./condition.ts";
@@ -19,7 +19,6 @@ import { FileFollower } from "./follow.ts";
 import { LAST_LINES, LineSplitter } from "./lines.ts";
 import { logTail } from "./log_tail.ts";
 import { notReadyMessage } from "./message.ts";
-import type { ReadyResult } from "./types.ts";
 import type { ReadyTarget, WatchState } from "./watch.ts";
 
 /**

@@ -7,8 +7,12 @@
 
 import { describe } from "../describe.ts";
 import type { ResolvedStderr, ResolvedStdio } from "../runtime/types.ts";
-import { validateMs } from "../validate.ts";
-import type { ReadyOptions, ReadyStream } from "./types.ts";
+import type { ReadyOptions, ReadyStream } from "../types.ts";
+import {
+  optionalChoice,
+  validateMs,
+  validateOptionGroup,
+} from "../validate/options.ts";
 
 /** Default of `ready.timeout`. */
 export const DEFAULT_READY_TIMEOUT = 30_000;
@@ -36,7 +40,7 @@ export interface ReadyPlan {
   readonly interval: number;
 }
 
-const KEYS: readonly (keyof ReadyOptions)[] = [
+const KEYS: ReadonlySet<keyof ReadyOptions> = new Set([
   "line",
   "stream",
   "port",
@@ -46,7 +50,7 @@ const KEYS: readonly (keyof ReadyOptions)[] = [
   "check",
   "timeout",
   "interval",
-];
+]);
 const CONDITIONS = ["line", "port", "url", "file", "check"] as const;
 const STREAMS: readonly ReadyStream[] = ["stdout", "stderr", "both"];
 
@@ -59,21 +63,12 @@ const STREAMS: readonly ReadyStream[] = ["stdout", "stderr", "both"];
  * empty line, a URL that is not `http:` or `https:`, a zero `interval`…).
  */
 export function validateReady(value: unknown): ReadyPlan {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(
-      `Expected the \`ready\` option to be an object such as { port: 8080 }, got ${
-        describe(value)
-      }`,
-    );
-  }
-  const options = value as Record<string, unknown>;
-  for (const key of Object.keys(options)) {
-    if (!(KEYS as readonly string[]).includes(key)) {
-      throw new TypeError(
-        `Unknown option \`ready.${key}\`; known options: ${KEYS.join(", ")}`,
-      );
-    }
-  }
+  const options = validateOptionGroup(
+    "ready",
+    value,
+    KEYS as ReadonlySet<string>,
+    "an object such as { port: 8080 }",
+  );
   if (CONDITIONS.every((key) => options[key] === undefined)) {
     throw new TypeError(
       `Expected the \`ready\` option to name a condition (${
@@ -101,14 +96,7 @@ function linePlan(line: unknown, stream: unknown): LinePlan | undefined {
     }
     return undefined;
   }
-  if (stream !== undefined && !STREAMS.includes(stream as ReadyStream)) {
-    throw new TypeError(
-      `Expected \`ready.stream\` to be "stdout", "stderr" or "both", got ${
-        describe(stream)
-      }`,
-    );
-  }
-  const where = (stream as ReadyStream | undefined) ?? "both";
+  const where = optionalChoice("ready.stream", stream, STREAMS, "both");
   if (line instanceof RegExp) {
     // A copy: its lastIndex is ours to reset (see LineCondition.offer).
     return { pattern: new RegExp(line), stream: where };

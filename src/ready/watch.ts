@@ -9,11 +9,10 @@
 
 import { resolve, statSync } from "../runtime/node_builtins.ts";
 import type { ResolvedStdio } from "../runtime/types.ts";
-import type { ExitStatus } from "../types.ts";
+import type { ExitStatus, ReadyResult } from "../types.ts";
 import { LineCondition } from "./line.ts";
 import { LAST_LINES, LineSplitter, RecentLines } from "./lines.ts";
 import { type Tap, tapStream } from "./tap.ts";
-import type { ReadyResult } from "./types.ts";
 import { type ReadyPlan, watchable } from "./validate.ts";
 
 /** What the watch needs of the child. */

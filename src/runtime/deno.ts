@@ -100,7 +100,10 @@ function spawnWithDeno(
     const why = code === "ENOENT" && !isWindows
       ? missingProgram(request)
       : null;
-    throw new SpawnFailure(why ?? code, error);
+    const detail = code === "NOT_CAPABLE"
+      ? "Deno denied it (grant --allow-run)"
+      : undefined;
+    throw new SpawnFailure(why ?? code, error, detail);
   }
   let exited = false;
   const status = child.status.then((s): ExitStatus => {

@@ -6,24 +6,22 @@
 
 import { assertMaySignal, validatePid } from "../safety.ts";
 import type { StopOptions } from "../types.ts";
-import { validateStopOptions } from "../validate.ts";
+import { validateStopOptions } from "../validate/stop.ts";
 import { runningChild, stopChild } from "./child.ts";
 import { stopForeignTree } from "./pid.ts";
-
-const KILL_TREE_KEYS: ReadonlySet<string> = new Set(["signal", "grace"]);
 
 /**
  * Stops process `pid` and every process it started, including descendants
  * that left its group with `setsid`. A running child of ours is stopped the
  * way `stop({ scope: "tree" })` stops it: with its cgroup, when it has one,
  * everything it started — double-forked daemons included. Any other
- * process: SIGSTOP freezes its tree so it can't grow, `signal` (SIGTERM)
+ * process: SIGSTOP freezes its tree so it can't grow, `killSignal` (SIGTERM)
  * and SIGCONT ask every member to end, and after `grace` ms SIGKILL ends
  * the rest. Resolves once all of them are gone (zombies count as gone). A
  * PID that doesn't exist resolves at once.
  *
  * @param pid The root of the tree.
- * @param options `signal` and `grace`; `scope` is not used here.
+ * @param options `killSignal` and `grace`; `scope` is not used here.
  * @throws {TypeError} `pid` is not a number, or an option has the wrong type.
  * @throws {RangeError} `pid` ≤ 0, not an integer, this process, its group
  * leader or an ancestor; an unknown signal; a negative `grace`.
@@ -42,13 +40,9 @@ export async function killTree(
   options?: Omit<StopOptions, "scope">,
 ): Promise<void> {
   const root = validatePid("pid", pid);
-  const { signal, grace } = validateStopOptions(
-    "killTree",
-    options,
-    KILL_TREE_KEYS,
-  );
+  const { killSignal, grace } = validateStopOptions("killTree", options);
   assertMaySignal("pid", root);
   const child = runningChild(root);
-  if (child !== undefined) await stopChild(child, "tree", signal, grace);
-  else await stopForeignTree(root, signal, grace);
+  if (child !== undefined) await stopChild(child, "tree", killSignal, grace);
+  else await stopForeignTree(root, killSignal, grace);
 }

@@ -180,7 +180,7 @@ reliabilityCase(
         refusals += 3;
       }
       for (const [label, pid] of FORBIDDEN_PIDS) {
-        const error = await killTree(pid, { signal: "SIGKILL", grace: 0 })
+        const error = await killTree(pid, { killSignal: "SIGKILL", grace: 0 })
           .then(() => null, (e) => e);
         assert.ok(error instanceof RangeError, `killTree(${label}): ${error}`);
         assert.match(error.message, new RegExp(`${pid}`));
@@ -203,7 +203,7 @@ reliabilityCase(
       return `${refusals} calls refused (TypeError/RangeError as expected); sentinel got no signal; this process and its group untouched`;
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      await child.stop({ signal: "SIGKILL" });
+      await child.stop({ killSignal: "SIGKILL" });
     }
   },
 );
@@ -229,14 +229,14 @@ reliabilityCase(
           `kill(${label})`,
         );
         await assert.rejects(
-          child.stop({ signal: value as "SIGTERM", grace: 0 }),
+          child.stop({ killSignal: value as "SIGTERM", grace: 0 }),
           E,
-          `stop({ signal: ${label} })`,
+          `stop({ killSignal: ${label} })`,
         );
         await assert.rejects(
-          killTree(child.pid, { signal: value as "SIGTERM", grace: 0 }),
+          killTree(child.pid, { killSignal: value as "SIGTERM", grace: 0 }),
           E,
-          `killTree(pid, { signal: ${label} })`,
+          `killTree(pid, { killSignal: ${label} })`,
         );
         assert.throws(
           () => spawn(["true"], { killSignal: value as "SIGTERM" }),
@@ -260,12 +260,12 @@ reliabilityCase(
       assertUntouched(child);
       // After the child is reaped its PID may be someone else's: kill()
       // sends nothing and says so.
-      await child.stop({ signal: "SIGKILL" });
+      await child.stop({ killSignal: "SIGKILL" });
       assert.equal(child.kill("SIGTERM"), false);
       refusals++;
       return `${refusals} calls refused (TypeError/RangeError as expected; kill() after reaping: false); sentinel got no signal`;
     } finally {
-      await child.stop({ signal: "SIGKILL" });
+      await child.stop({ killSignal: "SIGKILL" });
     }
   },
 );

@@ -115,7 +115,7 @@ test(
     assert.equal(child.pgid, child.pid);
     try {
       const started = performance.now();
-      const status = await child.stop({ signal: "SIGTERM", grace: 5000 });
+      const status = await child.stop({ killSignal: "SIGTERM", grace: 5000 });
       const elapsed = performance.now() - started;
       if (status.signal === "SIGTERM") {
         // Windows: the default CTRL_BREAK handler ended it.

@@ -26,8 +26,8 @@ import { CommandNotFoundError, PermissionDeniedError } from "../../errors.ts";
 import { isWindows, os } from "../../os/select.ts";
 import { process } from "../../runtime/host.ts";
 import { signalNumber } from "../../signals.ts";
-import { spawn, type Subprocess } from "../../spawn.ts";
-import type { ExitStatus, Signal } from "../../types.ts";
+import { spawn } from "../../spawn.ts";
+import type { ExitStatus, Signal, Subprocess } from "../../types.ts";
 import { LongTimer } from "../../long_timer.ts";
 import {
   NOT_EXECUTABLE,
@@ -196,7 +196,10 @@ class Monitor {
     if ((this.#req.tree || isWindows) && this.#treeStop === undefined) {
       // The stop ends in SIGKILL after --kill-after.
       if (this.#req.killAfter > 0) this.#sentKill = true;
-      this.#treeStop = child.stop({ signal: name, grace: this.#treeGrace() })
+      this.#treeStop = child.stop({
+        killSignal: name,
+        grace: this.#treeGrace(),
+      })
         .catch((error) =>
           printError(`subproc timeout: ${(error as Error).message}`)
         );

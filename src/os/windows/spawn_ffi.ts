@@ -49,6 +49,10 @@ import {
 } from "./own_children.ts";
 import { TERMINATED_EXIT_CODE } from "./signals.ts";
 
+/** Why `breakawayFromJob: true` failed inside a job that forbids it. */
+const BREAKAWAY_DENIED =
+  '`windows.breakawayFromJob: true` was refused: this process runs in a job that does not allow breakaway (JOB_OBJECT_LIMIT_BREAKAWAY_OK is not set), so CreateProcessW failed with ERROR_ACCESS_DENIED (5); use `breakawayFromJob: "try"` to start it inside the job instead';
+
 /** The `CREATE_*` flags for `request`, breakaway aside. */
 function creationFlags(request: SpawnRequest, w: WindowsSpawnRequest): number {
   if (w.detached) {
@@ -126,7 +130,7 @@ export function spawnWithFfi(
           !isInAnyJob(k, k.GetCurrentProcess())
         ) throw error;
         if (w.breakawayFromJob === true) {
-          throw new SpawnFailure("BREAKAWAY_DENIED", error);
+          throw new SpawnFailure("BREAKAWAY_DENIED", error, BREAKAWAY_DENIED);
         }
         created = create(flags);
         brokeAway = false;

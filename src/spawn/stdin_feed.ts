@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describe } from "./describe.ts";
+import { describe } from "../describe.ts";
 
 /** Bytes written between two turns of the event loop. Where writes resolve
  * at once (Bun buffers them), a stream that also yields at once would
