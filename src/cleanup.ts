@@ -25,7 +25,7 @@ import { signalNumber } from "./signals.ts";
 import type { Signal } from "./types.ts";
 
 /** A child the hooks may stop. `terminateNow` must be synchronous. */
-export interface Cleanable {
+interface Cleanable {
   terminateNow(signal: Signal): void;
 }
 

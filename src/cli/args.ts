@@ -16,7 +16,7 @@ import { describe } from "../describe.ts";
 import { loadNodeUtil } from "../runtime/node_builtins.ts";
 
 /** One option of a command. */
-export interface OptionSpec {
+interface OptionSpec {
   readonly type: "string" | "boolean";
   /** May be given more than once (values are collected in order). */
   readonly multiple?: boolean;

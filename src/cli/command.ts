@@ -42,7 +42,7 @@ export function printHelp(command: Command): void {
 }
 
 /** Prints a usage mistake: the problem on one line, then how to get help. */
-export function printUsageError(command: Command, message: string): void {
+function printUsageError(command: Command, message: string): void {
   printError(`subproc ${command.name}: ${message}`);
   printError(
     `Usage: ${command.synopsis}  (see: subproc ${command.name} --help)`,

@@ -26,7 +26,7 @@ const DUMPS_CORE: ReadonlySet<Signal> = new Set<Signal>([
 ]);
 
 /** `true` when `signal` dumps core by default. */
-export function dumpsCore(signal: Signal): boolean {
+function dumpsCore(signal: Signal): boolean {
   return DUMPS_CORE.has(signal);
 }
 

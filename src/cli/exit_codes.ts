@@ -26,7 +26,7 @@ export const NOT_RUNNING = 3;
 export const STATUS_UNKNOWN = 4;
 
 /** 128 + the signal's number, as shells report death by a signal. */
-export function signalExitCode(signal: Signal): number {
+function signalExitCode(signal: Signal): number {
   return 128 + (signalNumber(signal) ?? 0);
 }
 

@@ -22,7 +22,7 @@ import type { StopOptions, Subprocess } from "../types.ts";
  * The PIDs to stop besides CMD's own stop: the tops of the trees in
  * `snapshot` (CMD's tree at the first signal) that still run.
  */
-export function leftoverRoots(
+function leftoverRoots(
   table: readonly ProcessInfo[],
   snapshot: readonly ProcessInfo[],
 ): number[] {

@@ -34,7 +34,7 @@ export function readySpecs(prefix: string): OptionSpecs {
 }
 
 /** `true` when any readiness condition was given. */
-export function hasReadyCondition(parsed: ParsedArgs, prefix: string): boolean {
+function hasReadyCondition(parsed: ParsedArgs, prefix: string): boolean {
   return ["line", "port", "url", "file"].some((name) =>
     stringOption(parsed, `${prefix}${name}`) !== undefined
   );

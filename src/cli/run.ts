@@ -27,7 +27,7 @@ import { stopLeftovers } from "./leftovers.ts";
 import { containOption, durationOption, signalOption } from "./options.ts";
 
 /** What `subproc run` was asked to do. */
-export interface RunRequest {
+interface RunRequest {
   readonly cmd: readonly string[];
   /** Milliseconds; `undefined` (or `--timeout 0`) for none. */
   readonly timeout: number | undefined;
@@ -103,7 +103,7 @@ function interruption(signal: Signal | null): Signal | undefined {
  * die of that signal (as GNU `timeout` dies of the signal that killed its
  * child).
  */
-export async function runCmd(req: RunRequest): Promise<number> {
+async function runCmd(req: RunRequest): Promise<number> {
   // Read before any listener of ours is installed: those would hide it.
   const ignored = callerIgnored();
   const forwarder = new SignalForwarder(ignored);

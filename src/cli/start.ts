@@ -58,7 +58,7 @@ function pathInExistingDir(value: string, option: string): string {
 }
 
 /** `--env K=V` options as an object. */
-export function envOptions(values: readonly string[]): Record<string, string> {
+function envOptions(values: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of values) {
     const eq = entry.indexOf("=");

@@ -30,7 +30,7 @@ function exists(path: string): boolean {
 }
 
 /** The status of `pidfile`: the LSB code and the line to print. */
-export function pidfileStatus(pidfile: Pidfile): [number, string] {
+function pidfileStatus(pidfile: Pidfile): [number, string] {
   const path = describe(pidfile.path);
   let pid: number | null;
   let unit: Unit | null;

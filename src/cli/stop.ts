@@ -22,7 +22,7 @@ import { readUnitRecord, removeUnitRecord } from "./unit_record.ts";
 
 /** What is stopped: the tree with `--tree`, else the group the process
  * leads (a detached process leads its own), else the process alone. */
-export function scopeOf(row: ProcessInfo, tree: boolean): StopScope {
+function scopeOf(row: ProcessInfo, tree: boolean): StopScope {
   if (tree) return "tree";
   return row.pgid === row.pid ? "group" : "process";
 }

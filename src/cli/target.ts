@@ -13,7 +13,7 @@ import { Pidfile } from "../pidfile.ts";
 import { type ParsedArgs, stringOption, UsageError } from "./args.ts";
 
 /** A running target, or why there is none. */
-export type Target =
+type Target =
   | { readonly running: true; readonly row: ProcessInfo }
   | { readonly running: false; readonly why: string };
 

@@ -22,7 +22,7 @@ import { readTrustedFile, writeTrustedFile } from "../trust/file.ts";
 import { assertTrustedDirectory } from "../trust/walk.ts";
 
 /** The record's path for pidfile `pidfile`. */
-export function unitRecordPath(pidfile: string): string {
+function unitRecordPath(pidfile: string): string {
   return `${pidfile}.unit`;
 }
 

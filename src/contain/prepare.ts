@@ -25,7 +25,7 @@ export interface Containment {
 }
 
 /** What of the spawn options containment needs. */
-export interface ContainRequest {
+interface ContainRequest {
   readonly mode: ContainMode;
   /** The command, for an error's message. */
   readonly cmd: readonly string[];

@@ -31,16 +31,16 @@ import {
  */
 export class NotReadyError extends SubprocessError {
   /** `"timeout"`: the time was up; `"exited"`: the child ended first. */
-  readonly reason: "timeout" | "exited";
+  declare readonly reason: "timeout" | "exited";
   /** The `ready.timeout` in milliseconds. */
-  readonly timeout: number;
+  declare readonly timeout: number;
   /** Milliseconds from the start of the child until it was given up on. */
-  readonly elapsedMs: number;
+  declare readonly elapsedMs: number;
   /** The conditions that did not hold, described (e.g. `"a TCP connection
    * to 127.0.0.1:8080"`). */
-  readonly unmet: readonly string[];
+  declare readonly unmet: readonly string[];
   /** The last lines (at most 10) of the child's output. */
-  readonly lastLines: readonly string[];
+  declare readonly lastLines: readonly string[];
 
   /** Makes the error for a child that was not ready. */
   constructor(
@@ -53,10 +53,7 @@ export class NotReadyError extends SubprocessError {
       >,
   ) {
     super(message, options);
-    this.reason = options.reason;
-    this.timeout = options.timeout;
-    this.elapsedMs = options.elapsedMs;
-    this.unmet = options.unmet;
-    this.lastLines = options.lastLines;
+    const { reason, timeout, elapsedMs, unmet, lastLines } = options;
+    Object.assign(this, { reason, timeout, elapsedMs, unmet, lastLines });
   }
 }

@@ -37,19 +37,19 @@ import {
  */
 export class UntrustedFileError extends SubprocessError {
   /** The file that was to be read or written (a pidfile, its lock…). */
-  readonly path: string;
+  declare readonly path: string;
   /** What broke the rule: `path` itself, a directory above it, or a
    * symbolic link on the way to it. */
-  readonly culprit: string;
+  declare readonly culprit: string;
   /** The culprit's owner (uid). */
-  readonly owner: number;
+  declare readonly owner: number;
   /** The culprit's group (gid). */
-  readonly group: number;
+  declare readonly group: number;
   /** The culprit's permission bits (sticky bit included), e.g. `0o666`. */
-  readonly mode: number;
+  declare readonly mode: number;
   /** Why it is refused, e.g. `"writable by every user, so anyone could
    * have written it"`. */
-  readonly reason: string;
+  declare readonly reason: string;
 
   /** Makes the error for `options.culprit`. */
   constructor(
@@ -62,11 +62,7 @@ export class UntrustedFileError extends SubprocessError {
       >,
   ) {
     super(message, options);
-    this.path = options.path;
-    this.culprit = options.culprit;
-    this.owner = options.owner;
-    this.group = options.group;
-    this.mode = options.mode;
-    this.reason = options.reason;
+    const { path, culprit, owner, group, mode, reason } = options;
+    Object.assign(this, { path, culprit, owner, group, mode, reason });
   }
 }

@@ -27,7 +27,7 @@ export type ReadyOutcome =
   };
 
 /** Options of {@linkcode awaitReady}. */
-export interface AwaitOptions {
+interface AwaitOptions {
   /** `performance.now()` when the child started: `elapsedMs` counts from
    * there, and so does `timeout`. */
   readonly started: number;

@@ -18,7 +18,7 @@ export interface Condition<T = unknown> {
 }
 
 /** One try: resolves `true` once the condition holds. May throw. */
-export type Probe = () => boolean | Promise<boolean>;
+type Probe = () => boolean | Promise<boolean>;
 
 /** A condition tried every `interval` ms (from the end of one try to the
  * start of the next, so two never overlap) until it holds. */

@@ -23,7 +23,7 @@ export function notReadyReason(
 }
 
 /** What a `NotReadyError`'s message is made of. */
-export interface NotReadyFacts {
+interface NotReadyFacts {
   readonly pid: number;
   readonly cmd: readonly string[];
   readonly reason: "timeout" | "exited";

@@ -15,14 +15,14 @@ import {
 } from "../validate/options.ts";
 
 /** Default of `ready.timeout`. */
-export const DEFAULT_READY_TIMEOUT = 30_000;
+const DEFAULT_READY_TIMEOUT = 30_000;
 /** Default of `ready.interval`. */
-export const DEFAULT_READY_INTERVAL = 100;
+const DEFAULT_READY_INTERVAL = 100;
 /** Default of `ready.host`. */
-export const DEFAULT_READY_HOST = "127.0.0.1";
+const DEFAULT_READY_HOST = "127.0.0.1";
 
 /** A `line` condition after validation. */
-export interface LinePlan {
+interface LinePlan {
   /** A string a line must contain, or a RegExp (a copy of the caller's). */
   readonly pattern: string | RegExp;
   readonly stream: ReadyStream;
@@ -228,7 +228,7 @@ export function watchable(stdio: ResolvedStdio): boolean {
  * @throws {TypeError} `stream` names a stream that is `"inherit"` or
  * `"null"`, or (`"both"`) neither is `"pipe"` or a file.
  */
-export function assertLineWatchable(
+function assertLineWatchable(
   plan: ReadyPlan,
   stdio: { readonly stdout: ResolvedStdio; readonly stderr: ResolvedStdio },
 ): void {

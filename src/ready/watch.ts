@@ -35,7 +35,7 @@ export interface Streams {
 }
 
 /** An output file of the child, and where this child's output starts. */
-export interface OutputFile {
+interface OutputFile {
   readonly path: string;
   readonly offset: number;
   /** `true` when a `line` condition reads it. */
@@ -43,7 +43,7 @@ export interface OutputFile {
 }
 
 /** What the watch needs of the spawn's options. */
-export interface SpawnSide {
+interface SpawnSide {
   readonly stdout: ResolvedStdio;
   readonly stderr: ResolvedStdio;
   /** After the child ended: how long its pipes may take to reach their

@@ -22,7 +22,7 @@ function resolvePath(base: string, ...parts: string[]): string {
 }
 
 /** Where `lookPath` found a program, or why it didn't. */
-export type LookPathResult =
+type LookPathResult =
   | { readonly ok: true; readonly path: string }
   | { readonly ok: false; readonly code: "ENOENT" | "EACCES" };
 

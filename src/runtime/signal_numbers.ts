@@ -6,8 +6,8 @@
  * @module
  */
 
-/** Linux (asm-generic numbering). */
-export const LINUX_SIGNALS: Readonly<Record<string, number>> = {
+/** The numbers both keep from the first UNIX. */
+const UNIX_SIGNALS: Readonly<Record<string, number>> = {
   SIGHUP: 1,
   SIGINT: 2,
   SIGQUIT: 3,
@@ -15,15 +15,20 @@ export const LINUX_SIGNALS: Readonly<Record<string, number>> = {
   SIGTRAP: 5,
   SIGABRT: 6,
   SIGIOT: 6,
-  SIGBUS: 7,
   SIGFPE: 8,
   SIGKILL: 9,
-  SIGUSR1: 10,
   SIGSEGV: 11,
-  SIGUSR2: 12,
   SIGPIPE: 13,
   SIGALRM: 14,
   SIGTERM: 15,
+};
+
+/** Linux (asm-generic numbering). */
+export const LINUX_SIGNALS: Readonly<Record<string, number>> = {
+  ...UNIX_SIGNALS,
+  SIGBUS: 7,
+  SIGUSR1: 10,
+  SIGUSR2: 12,
   SIGSTKFLT: 16,
   SIGCHLD: 17,
   SIGCONT: 18,
@@ -45,22 +50,10 @@ export const LINUX_SIGNALS: Readonly<Record<string, number>> = {
 
 /** macOS (and the BSD numbering it shares). */
 export const DARWIN_SIGNALS: Readonly<Record<string, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGILL: 4,
-  SIGTRAP: 5,
-  SIGABRT: 6,
-  SIGIOT: 6,
+  ...UNIX_SIGNALS,
   SIGEMT: 7,
-  SIGFPE: 8,
-  SIGKILL: 9,
   SIGBUS: 10,
-  SIGSEGV: 11,
   SIGSYS: 12,
-  SIGPIPE: 13,
-  SIGALRM: 14,
-  SIGTERM: 15,
   SIGURG: 16,
   SIGSTOP: 17,
   SIGTSTP: 18,

@@ -7,7 +7,7 @@
  */
 
 /** The size of a command's arguments and environment, in bytes. */
-export interface ArgumentSize {
+interface ArgumentSize {
   /** The arguments, each with its terminating NUL. */
   readonly args: number;
   /** The environment (`KEY=VALUE` strings), each with its NUL. */
@@ -45,7 +45,7 @@ export function argumentSize(
 }
 
 /** `bytes` for a message: `812 bytes`, `200.0 KiB`, `2.1 MiB`. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

@@ -13,7 +13,7 @@ import { Collector, drainWithin } from "./collect.ts";
 import { feedStdin, type ResolvedInput } from "./stdin_feed.ts";
 
 /** The streams of one child, as its handle holds them. */
-export interface PipedStreams {
+interface PipedStreams {
   readonly stdin: WritableStream<Uint8Array> | null;
   readonly stdout: ReadableStream<Uint8Array> | null;
   readonly stderr: ReadableStream<Uint8Array> | null;
@@ -26,7 +26,7 @@ export interface ReadSoFar {
 }
 
 /** How much is kept, and how long to read on after the end. */
-export interface OutputLimits {
+interface OutputLimits {
   readonly maxBuffer: number;
   readonly drainTimeout: number;
 }

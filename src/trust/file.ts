@@ -37,7 +37,7 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) |
 const FILE_MODE = 0o644;
 
 /** A file read by {@linkcode readTrustedFile}. */
-export interface TrustedFile {
+interface TrustedFile {
   /** Its first bytes, as UTF-8. */
   readonly text: string;
   /** Its `fstat`, from the descriptor that was read. */

@@ -21,7 +21,7 @@ const DETACH_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** `detach()` options after validation. */
-export interface DetachPlan {
+interface DetachPlan {
   readonly spawn: SpawnPlan;
   readonly pidfile: Pidfile | undefined;
 }

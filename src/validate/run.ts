@@ -25,7 +25,7 @@ const RUN_OPTION_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** `run()` options after validation. */
-export interface RunPlan {
+interface RunPlan {
   readonly spawn: SpawnPlan;
   readonly capture: Capture;
   readonly check: boolean;

@@ -23,7 +23,7 @@ import { validateStderr, validateStdio } from "./stdio.ts";
 import { type Stopping, validateStopping } from "./stop.ts";
 
 /** Options as given: any value, checked here. */
-export type Unchecked<T> = { readonly [K in keyof T]?: unknown };
+type Unchecked<T> = { readonly [K in keyof T]?: unknown };
 
 /** The options `detach()` shares with `spawn()`. */
 export const SHARED_OPTION_KEYS: readonly string[] = [
@@ -79,7 +79,7 @@ export interface SpawnPlan extends
 }
 
 /** What the caller of {@linkcode validateSpawnOptions} changes. */
-export interface SpawnDefaults {
+interface SpawnDefaults {
   /** `run()`: a new session when it stops the child itself. */
   readonly newSession?: boolean;
   /** `detach()`: the child must outlive us (Windows: breakaway when

@@ -26,7 +26,7 @@ export interface Stopping {
 const DEFAULT_STOPPING: Stopping = { killSignal: "SIGTERM", grace: 2000 };
 
 /** `stop()` and `killTree()` options after validation. */
-export interface StopPlan extends Stopping {
+interface StopPlan extends Stopping {
   readonly scope: StopScope | undefined;
 }
 

@@ -19,7 +19,7 @@ export interface GetoptOption {
 }
 
 /** What was parsed: option values in order of appearance, then operands. */
-export interface GetoptResult {
+interface GetoptResult {
   /** `[long name, value]` for each option given, in order (`""` for a
    * flag). */
   readonly options: readonly (readonly [string, string])[];

@@ -27,7 +27,7 @@ export interface TimeoutSignal {
 export const EXIT: TimeoutSignal = { number: 0, name: "EXIT", signal: null };
 
 /** The signal numbered `n`, if this system has one. */
-export function signalByNumber(n: number): TimeoutSignal | null {
+function signalByNumber(n: number): TimeoutSignal | null {
   if (n === 0) return EXIT;
   const signal = signalName(n);
   return signal === null ? null : { number: n, name: signal.slice(3), signal };
