@@ -5,9 +5,10 @@
  */
 
 import { AlreadyRunningError } from "./errors.ts";
+import { Pidfile } from "./pidfile.ts";
 import { withPidfileLock } from "./pidfile_lock.ts";
 import type { ChildProcess } from "./spawn/child_process.ts";
-import { spawnWithPlan } from "./spawn/start.ts";
+import { spawnWithPlan } from "./spawn.ts";
 import type { DetachedProcess, DetachOptions, ReadyResult } from "./types.ts";
 import { validateDetachOptions } from "./validate/detach.ts";
 import { validateCmd } from "./validate/text.ts";
@@ -86,7 +87,11 @@ export async function detachUnit(
   hooks?: UnitHooks,
 ): Promise<DetachedProcess> {
   const args = validateCmd(cmd);
-  const { spawn: plan, pidfile } = validateDetachOptions(options);
+  const given = validateDetachOptions(options);
+  const plan = given.spawn;
+  const pidfile = given.pidfile === undefined
+    ? undefined
+    : new Pidfile(given.pidfile);
   const start = async () => {
     const running = pidfile?.read() ?? null;
     if (pidfile && running !== null) {

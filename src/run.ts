@@ -10,7 +10,7 @@ import {
   MaxBufferError,
   TimeoutExpiredError,
 } from "./errors.ts";
-import { spawnWithPlan } from "./spawn/start.ts";
+import { spawnWithPlan } from "./spawn.ts";
 import type {
   ExitStatus,
   RunOptions,

@@ -1,15 +1,33 @@
 /**
- * `spawn()`: start a child and hand back a `Subprocess` (its machinery is
- * in `spawn/`).
+ * Starting a child: `spawn()`, and the start from a checked `SpawnPlan`
+ * that `spawn()`, `run()` and `detach()` share — the exit hooks, its
+ * containment, the readiness watch, the backend's spawn, and the
+ * `ChildProcess` that holds it (in `spawn/`, with its output, the
+ * parent-death wrapper and the error mapping); when anything fails,
+ * nothing is left behind.
  *
  * @module
  */
 
+import { installCleanupHooks } from "./cleanup.ts";
+import { type Containment, prepareContainment } from "./contain/prepare.ts";
+import { releaseCgroup } from "./contain/release.ts";
+import { backend, os } from "./os/select.ts";
+import { ReadyWatch } from "./ready/watch.ts";
+import { process } from "./runtime/host.ts";
+import { type ChildHandle, SpawnFailure } from "./runtime/types.ts";
+import { ChildProcess } from "./spawn/child_process.ts";
+import { commandLine } from "./spawn/parent_death.ts";
+import { spawnError } from "./spawn/spawn_error.ts";
 import type { SpawnOptions, Subprocess } from "./types.ts";
-import { validateCmd } from "./validate/text.ts";
 import { validateOptionsObject } from "./validate/options.ts";
-import { SPAWN_OPTION_KEYS, validateSpawnOptions } from "./validate/spawn.ts";
-import { spawnWithPlan } from "./spawn/start.ts";
+import { lineStreams } from "./validate/ready.ts";
+import {
+  SPAWN_OPTION_KEYS,
+  type SpawnPlan,
+  validateSpawnOptions,
+} from "./validate/spawn.ts";
+import { validateCmd } from "./validate/text.ts";
 
 /**
  * Starts `cmd` (never through a shell) and returns a {@linkcode Subprocess}.
@@ -55,4 +73,82 @@ export function spawn(cmd: string[], options?: SpawnOptions): Subprocess {
   const args = validateCmd(cmd);
   const given = validateOptionsObject("spawn", options, SPAWN_OPTION_KEYS);
   return spawnWithPlan(args, validateSpawnOptions(given));
+}
+
+/** Starts `cmd` as `plan` says: the internal entry of `spawn()`, `run()`
+ * and `detach()`, once they checked their options. */
+export function spawnWithPlan(
+  cmd: readonly string[],
+  plan: SpawnPlan,
+): ChildProcess {
+  const askedAt = performance.now();
+  // The exit hooks go in before the child starts: installing them can fail
+  // (see installCleanupHooks), and a child must not be left running then.
+  if (plan.cleanup && !installCleanupHooks()) {
+    throw spawnError(cmd, new SpawnFailure("EMFILE", undefined));
+  }
+  const containment = prepareContainment({
+    mode: plan.contain,
+    cmd,
+    env: plan.env,
+    clearEnv: plan.clearEnv,
+  });
+  try {
+    const watch = plan.ready &&
+      new ReadyWatch(plan.ready, {
+        ...lineStreams(plan),
+        drainTimeout: plan.drainTimeout,
+      });
+    const line = commandLine(cmd, plan);
+    const start = () => startProcess(cmd, line, plan, containment);
+    const cgroup = containment.cgroup;
+    const handle = cgroup === null
+      ? start()
+      : os.cgroups!.spawnInside(cgroup, start);
+    return new ChildProcess(cmd, handle, plan, { containment, watch, askedAt });
+  } catch (error) {
+    // Nothing started: nothing may be left behind.
+    if (containment.cgroup !== null) releaseCgroup(containment.cgroup);
+    throw error;
+  }
+}
+
+/** The whole environment a child of `plan` starts with (`added`: what the
+ * spawn adds to, or with `clearEnv` puts in place of, ours). */
+function childEnvironment(
+  plan: SpawnPlan,
+  added: Readonly<Record<string, string>> | undefined,
+): Readonly<Record<string, string | undefined>> {
+  return plan.clearEnv ? { ...added } : { ...process.env, ...added };
+}
+
+/** Asks the backend for the process: `line` (the command, behind any
+ * wrapper), with the containment's variables added to the environment. */
+function startProcess(
+  cmd: readonly string[],
+  line: readonly string[],
+  plan: SpawnPlan,
+  containment: Containment,
+): ChildHandle {
+  const env = plan.env === undefined && containment.token === undefined
+    ? undefined
+    : { ...plan.env, ...containment.env };
+  try {
+    return backend.spawn({
+      file: line[0]!,
+      args: line.slice(1),
+      cwd: plan.cwd,
+      env,
+      clearEnv: plan.clearEnv,
+      stdin: plan.stdin,
+      stdout: plan.stdout,
+      stderr: plan.stderr,
+      newSession: plan.newSession,
+      killOnParentExit: plan.killOnParentExit !== false,
+      windows: plan.windows,
+    });
+  } catch (error) {
+    if (!(error instanceof SpawnFailure)) throw error;
+    throw spawnError(cmd, error, childEnvironment(plan, env));
+  }
 }

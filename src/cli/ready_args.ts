@@ -7,7 +7,7 @@
 
 import { describe } from "../describe.ts";
 import type { ReadyOptions } from "../types.ts";
-import { validateReady } from "../ready/validate.ts";
+import { validateReady } from "../validate/ready.ts";
 import {
   type OptionSpecs,
   type ParsedArgs,

@@ -7,7 +7,7 @@
 
 import { notReadyReason } from "../ready/message.ts";
 import { awaitConditions } from "../ready/standalone.ts";
-import { validateReady } from "../ready/validate.ts";
+import { validateReady } from "../validate/ready.ts";
 import {
   noCommand,
   type ParsedArgs,

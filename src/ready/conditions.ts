@@ -10,7 +10,7 @@ import type { Condition } from "./condition.ts";
 import { fileCondition } from "./file.ts";
 import { portCondition } from "./port.ts";
 import { urlCondition } from "./url.ts";
-import type { ReadyPlan } from "./validate.ts";
+import type { ReadyPlan } from "../validate/ready.ts";
 
 /** Starts trying each polled condition of `plan`. */
 export function polledConditions(plan: ReadyPlan): Condition[] {

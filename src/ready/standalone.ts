@@ -10,7 +10,7 @@ import { polledConditions } from "./conditions.ts";
 import { FileFollower } from "./follow.ts";
 import { LineCondition } from "./line.ts";
 import { LineSplitter } from "./lines.ts";
-import type { ReadyPlan } from "./validate.ts";
+import type { ReadyPlan } from "../validate/ready.ts";
 
 /**
  * Waits until every condition of `plan` holds, or `plan.timeout` passed.

@@ -19,7 +19,7 @@ import { FileFollower } from "./follow.ts";
 import { LAST_LINES, LineSplitter } from "./lines.ts";
 import { logTail } from "./log_tail.ts";
 import { notReadyMessage } from "./message.ts";
-import type { ReadyTarget, WatchState } from "./watch.ts";
+import type { ReadyTarget, WatchState } from "./watch_state.ts";
 
 /**
  * Watches every condition of `state.plan` until `child` is ready. Not ready

@@ -8,60 +8,17 @@
  */
 
 import { resolve, statSync } from "../runtime/node_builtins.ts";
-import type { ResolvedStdio } from "../runtime/types.ts";
-import type { ExitStatus, ReadyResult } from "../types.ts";
+import type { ReadyResult } from "../types.ts";
 import { LineCondition } from "./line.ts";
 import { LAST_LINES, LineSplitter, RecentLines } from "./lines.ts";
 import { type Tap, tapStream } from "./tap.ts";
-import { type ReadyPlan, watchable } from "./validate.ts";
-
-/** What the watch needs of the child. */
-export interface ReadyTarget {
-  readonly pid: number;
-  readonly cmd: readonly string[];
-  readonly status: Promise<ExitStatus>;
-  readonly cgroup: string | null;
-  readonly token: string | undefined;
-  /** Stops it and everything it started (its default scope). */
-  stop(): Promise<ExitStatus>;
-  /** Lets it keep this process alive (until it is reaped). */
-  ref(): void;
-}
+import { type ReadyPlan, watchable } from "../validate/ready.ts";
+import type { OutputFile, ReadyTarget, SpawnSide } from "./watch_state.ts";
 
 /** The child's piped streams, as handed out. */
 export interface Streams {
   readonly stdout: ReadableStream<Uint8Array> | null;
   readonly stderr: ReadableStream<Uint8Array> | null;
-}
-
-/** An output file of the child, and where this child's output starts. */
-interface OutputFile {
-  readonly path: string;
-  readonly offset: number;
-  /** `true` when a `line` condition reads it. */
-  readonly watched: boolean;
-}
-
-/** What the watch needs of the spawn's options. */
-interface SpawnSide {
-  readonly stdout: ResolvedStdio;
-  readonly stderr: ResolvedStdio;
-  /** After the child ended: how long its pipes may take to reach their
-   * end (a descendant that still holds one must not hold us). */
-  readonly drainTimeout: number;
-}
-
-/** What {@linkcode ReadyWatch} set up, for `supervise.ts`. */
-export interface WatchState {
-  readonly plan: ReadyPlan;
-  readonly stdio: SpawnSide;
-  /** `performance.now()` just before the child started. */
-  readonly started: number;
-  readonly files: readonly OutputFile[];
-  readonly line: LineCondition | undefined;
-  /** The last lines read from the tapped pipes. */
-  readonly recent: RecentLines;
-  readonly taps: readonly Tap[];
 }
 
 /** One child's readiness, from before it starts until it is ready. */

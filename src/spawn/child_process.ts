@@ -33,7 +33,7 @@ import { type Stopping, validateStopOptions } from "../validate/stop.ts";
 import { validateWaitOptions } from "../validate/wait.ts";
 import { settlesWithin } from "../wait.ts";
 import { ChildOutput, type ReadSoFar } from "./output.ts";
-import type { ResolvedInput } from "./stdin_feed.ts";
+import type { ResolvedInput } from "../validate/input.ts";
 
 /** `ready` of a child started without the `ready` option. */
 const NOTHING_TO_WAIT_FOR: Promise<ReadyResult> = Promise.resolve({

@@ -10,7 +10,8 @@
 
 import type { ExitStatus } from "../types.ts";
 import { Collector, drainWithin } from "./collect.ts";
-import { feedStdin, type ResolvedInput } from "./stdin_feed.ts";
+import type { ResolvedInput } from "../validate/input.ts";
+import { feedStdin } from "./stdin_feed.ts";
 
 /** The streams of one child, as its handle holds them. */
 interface PipedStreams {

@@ -6,29 +6,12 @@
  */
 
 import { describe } from "../describe.ts";
+import { bytesOf, type ResolvedInput } from "../validate/input.ts";
 
 /** Bytes written between two turns of the event loop. Where writes resolve
  * at once (Bun buffers them), a stream that also yields at once would
  * otherwise keep the loop from ever seeing the child exit. */
 const BYTES_PER_TURN = 1024 * 1024;
-
-/** `input` after validation: bytes, or a stream of byte chunks. */
-export type ResolvedInput = Uint8Array | ReadableStream<Uint8Array>;
-
-/** A `Uint8Array` over the bytes of `view` (no copy). */
-export function bytesOf(view: ArrayBufferView): Uint8Array {
-  return view instanceof Uint8Array
-    ? view
-    : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-}
-
-/** `true` for a web `ReadableStream` (from any realm or polyfill). */
-export function isReadableStream(
-  value: unknown,
-): value is ReadableStream<Uint8Array> {
-  return typeof (value as { getReader?: unknown } | null)?.getReader ===
-    "function";
-}
 
 /**
  * Writes `input` to `stdin`, then closes it. A child that exits or closes

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { Pidfile } from "../pidfile.ts";
 import type { DetachOptions } from "../types.ts";
 import { validateOptionsObject } from "./options.ts";
 import {
@@ -20,10 +19,11 @@ const DETACH_KEYS: ReadonlySet<string> = new Set([
   "pidfile",
 ]);
 
-/** `detach()` options after validation. */
+/** `detach()` options after validation; `pidfile` is checked as the
+ * `Pidfile` it makes. */
 interface DetachPlan {
   readonly spawn: SpawnPlan;
-  readonly pidfile: Pidfile | undefined;
+  readonly pidfile: string | undefined;
 }
 
 /**
@@ -37,7 +37,6 @@ export function validateDetachOptions(options: unknown): DetachPlan {
     options,
     DETACH_KEYS,
   ) as DetachOptions & Record<string, unknown>;
-  const file = pidfile === undefined ? undefined : new Pidfile(pidfile);
   const spawn = validateSpawnOptions({
     ...given,
     stdin: validateDetachedStdio("stdin", given.stdin),
@@ -46,5 +45,5 @@ export function validateDetachOptions(options: unknown): DetachPlan {
     newSession: true,
     cleanup: false,
   }, { detached: true });
-  return { spawn, pidfile: file };
+  return { spawn, pidfile };
 }

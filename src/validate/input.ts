@@ -5,12 +5,25 @@
  */
 
 import { describe } from "../describe.ts";
-import {
-  bytesOf,
-  isReadableStream,
-  type ResolvedInput,
-} from "../spawn/stdin_feed.ts";
 import { validateEncodable } from "./text.ts";
+
+/** `input` after validation: bytes, or a stream of byte chunks. */
+export type ResolvedInput = Uint8Array | ReadableStream<Uint8Array>;
+
+/** A `Uint8Array` over the bytes of `view` (no copy). */
+export function bytesOf(view: ArrayBufferView): Uint8Array {
+  return view instanceof Uint8Array
+    ? view
+    : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** `true` for a web `ReadableStream` (from any realm or polyfill). */
+function isReadableStream(
+  value: unknown,
+): value is ReadableStream<Uint8Array> {
+  return typeof (value as { getReader?: unknown } | null)?.getReader ===
+    "function";
+}
 
 const encoder = new TextEncoder();
 

@@ -6,7 +6,7 @@
  */
 
 import { describe } from "../describe.ts";
-import type { ResolvedInput } from "../spawn/stdin_feed.ts";
+import type { ResolvedInput } from "./input.ts";
 import type { Capture, RunOptions } from "../types.ts";
 import { validateInput, validateInputStdin } from "./input.ts";
 import { optionalBoolean, validateOptionsObject } from "./options.ts";

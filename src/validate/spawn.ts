@@ -7,7 +7,7 @@
  */
 
 import { describe } from "../describe.ts";
-import { type ReadyPlan, withReady } from "../ready/validate.ts";
+import { type ReadyPlan, withReady } from "./ready.ts";
 import type { SpawnRequest, WindowsSpawnRequest } from "../runtime/types.ts";
 import { validateSignal } from "../signals.ts";
 import type { ContainMode, Signal, SpawnOptions } from "../types.ts";

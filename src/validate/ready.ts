@@ -8,11 +8,7 @@
 import { describe } from "../describe.ts";
 import type { ResolvedStderr, ResolvedStdio } from "../runtime/types.ts";
 import type { ReadyOptions, ReadyStream } from "../types.ts";
-import {
-  optionalChoice,
-  validateMs,
-  validateOptionGroup,
-} from "../validate/options.ts";
+import { optionalChoice, validateMs, validateOptionGroup } from "./options.ts";
 
 /** Default of `ready.timeout`. */
 const DEFAULT_READY_TIMEOUT = 30_000;
