@@ -18,7 +18,7 @@ import { validatePid } from "./safety.ts";
  * @throws {TypeError} `pid` is not a number.
  * @throws {RangeError} `pid` is not a positive integer.
  *
- * @example
+ * @example Is this process alive?
  * ```ts
  * import { isAlive } from "@subproc/subproc";
  * import process from "node:process";

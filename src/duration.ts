@@ -34,7 +34,7 @@ export const MAX_DURATION_MS = 2 ** 31 - 1;
  * @throws {RangeError} `text` is not a duration, or is longer than
  * {@linkcode MAX_DURATION_MS}.
  *
- * @example
+ * @example Seconds by default, or a unit
  * ```ts
  * import { parseDuration } from "./duration.ts";
  * console.log(parseDuration("1.5", "--timeout")); // 1500

@@ -70,7 +70,7 @@ function unknown(name: string): number {
  * @param args The arguments, e.g. `["run", "--timeout", "5s", "--", "make"]`.
  * @returns The exit code.
  *
- * @example
+ * @example Run a command as `subproc run` would, and get its exit code
  * ```ts
  * import { main } from "@subproc/subproc/cli";
  * const code = await main(["run", "--timeout", "10s", "--", "true"]);

@@ -7,7 +7,22 @@
 import type { ReadyOptions, ReadyResult } from "./ready.ts";
 import type { ContainMode, WindowsOptions } from "./spawn.ts";
 
-/** Options of {@linkcode detach}. */
+/**
+ * Options of {@linkcode detach}.
+ *
+ * @example A daemon with a pidfile and one log for stdout and stderr
+ * ```ts
+ * import { detach, type DetachOptions, killTree } from "@subproc/subproc";
+ * const dir = Deno.makeTempDirSync();
+ * const options: DetachOptions = {
+ *   pidfile: `${dir}/app.pid`,
+ *   stdout: { file: `${dir}/app.log`, append: true },
+ *   stderr: "stdout",
+ * };
+ * const daemon = await detach(["sleep", "30"], options);
+ * await killTree(daemon.pid);
+ * ```
+ */
 export interface DetachOptions {
   /** Working directory of the program.
    * @default {the parent's working directory} */

@@ -13,9 +13,23 @@
  */
 export type ReadyStream = "stdout" | "stderr" | "both";
 
-/** When a child counts as ready: every condition given must hold (each is
+/**
+ * When a child counts as ready: every condition given must hold (each is
  * watched from the start, and counts once it held). At least one of
- * `line`, `port`, `url`, `file` and `check` is needed. */
+ * `line`, `port`, `url`, `file` and `check` is needed.
+ *
+ * @example A line on stdout and a file, within 10 seconds
+ * ```ts
+ * import { type ReadyOptions, spawn } from "@subproc/subproc";
+ * const flag = `${Deno.makeTempDirSync()}/up`;
+ * const ready: ReadyOptions = { line: "up", file: flag, timeout: 10_000 };
+ * await using child = spawn(
+ *   ["sh", "-c", `echo up; touch ${flag}; sleep 30`],
+ *   { stdout: "pipe", ready },
+ * );
+ * console.log((await child.ready).line); // "up"
+ * ```
+ */
 export interface ReadyOptions {
   /** A line of the child's output that contains this string, or that this
    * RegExp matches (each line from its start: `lastIndex` is not kept

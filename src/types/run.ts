@@ -16,8 +16,18 @@ import type { Input } from "./subprocess.ts";
  */
 export type Capture = boolean | "text" | "bytes";
 
-/** Options of {@linkcode run}: every {@linkcode SpawnOptions} field but
- * `ready` (`run()` waits for the end), plus: */
+/**
+ * Options of {@linkcode run}: every {@linkcode SpawnOptions} field but
+ * `ready` (`run()` waits for the end), plus `capture`, `input` and `check`.
+ *
+ * @example Feed a command, capture its output, fail on a non-zero exit
+ * ```ts
+ * import { run, type RunOptions } from "@subproc/subproc";
+ * const options = { input: "b\na\n", capture: true, check: true } as const;
+ * const { stdout } = await run(["sort"], options satisfies RunOptions);
+ * console.log(stdout); // "a\nb\n"
+ * ```
+ */
 export interface RunOptions extends Omit<SpawnOptions, "ready"> {
   /** Capture stdout and stderr (piping them unless `stdout`/`stderr` say
    * otherwise).

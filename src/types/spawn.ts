@@ -68,7 +68,22 @@ export interface WindowsOptions {
  */
 export type ContainMode = "auto" | "cgroup" | "tree";
 
-/** Options of {@linkcode spawn}. */
+/**
+ * Options of {@linkcode spawn}.
+ *
+ * @example A server in its own group, stopped with SIGINT after 5 seconds
+ * ```ts
+ * import { spawn, type SpawnOptions } from "@subproc/subproc";
+ * const options: SpawnOptions = {
+ *   newSession: true,
+ *   stdout: "pipe",
+ *   timeout: 5000,
+ *   killSignal: "SIGINT",
+ * };
+ * await using child = spawn(["sleep", "30"], options);
+ * console.log(child.pgid === child.pid); // true
+ * ```
+ */
 export interface SpawnOptions {
   /** Working directory of the child. It must exist.
    * @default {the parent's working directory} */

@@ -95,7 +95,17 @@ export interface Subprocess extends AsyncDisposable {
  */
 export type StopScope = "process" | "group" | "tree";
 
-/** Options of `Subprocess.stop()` and {@linkcode killTree}. */
+/**
+ * Options of `Subprocess.stop()` and {@linkcode killTree}.
+ *
+ * @example Ask with SIGINT, force after half a second
+ * ```ts
+ * import { spawn, type StopOptions } from "@subproc/subproc";
+ * const child = spawn(["sleep", "30"], { newSession: true });
+ * const options: StopOptions = { killSignal: "SIGINT", grace: 500 };
+ * console.log((await child.stop(options)).signal); // "SIGINT"
+ * ```
+ */
 export interface StopOptions {
   /** The first signal sent (called `signal` before 0.2.0, a name
    * `SpawnOptions` gives to its `AbortSignal`).
@@ -111,7 +121,20 @@ export interface StopOptions {
   readonly scope?: StopScope;
 }
 
-/** Options of `Subprocess.wait()`. */
+/**
+ * Options of `Subprocess.wait()` and `communicate()`.
+ *
+ * @example Wait a while, then stop it
+ * ```ts
+ * import { spawn, TimeoutExpiredError } from "@subproc/subproc";
+ * const child = spawn(["sleep", "30"]);
+ * const status = await child.wait({ timeout: 100 }).catch(async (error) => {
+ *   if (!(error instanceof TimeoutExpiredError)) throw error;
+ *   return await child.stop(); // still running: stop it now
+ * });
+ * console.log(status.signal); // "SIGTERM"
+ * ```
+ */
 export interface WaitOptions {
   /** Throw `TimeoutExpiredError` after this many milliseconds; the child keeps
    * running and `wait()` may be called again.
