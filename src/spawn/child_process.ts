@@ -29,7 +29,7 @@ import type {
 } from "../types.ts";
 import { validateInput } from "../validate/input.ts";
 import type { SpawnPlan } from "../validate/spawn.ts";
-import { type Stopping, validateStopOptions } from "../validate/stop.ts";
+import { validateStopOptions } from "../validate/stop.ts";
 import { validateWaitOptions } from "../validate/wait.ts";
 import { settlesWithin } from "../wait.ts";
 import { ChildOutput, type ReadSoFar } from "./output.ts";
@@ -142,7 +142,9 @@ export class ChildProcess implements Subprocess, ChildTarget {
     this.#stopReason = reason;
     // Kept so that run()/output()/wait() return only once the whole group
     // or tree is gone, not just the direct child.
-    this.#stopping = this.#stop(undefined, this.#plan).catch(() => {});
+    const { killSignal, grace } = this.#plan;
+    this.#stopping = stopChild(this, undefined, killSignal, grace)
+      .catch(() => {});
   }
 
   /** Why we stopped the child ourselves, if we did. */
@@ -197,7 +199,7 @@ export class ChildProcess implements Subprocess, ChildTarget {
     if (timeout === undefined || await settlesWithin(ended, timeout)) {
       return await ended;
     }
-    throw this.#stillRunning(timeout, {});
+    throw this.#stillRunning(timeout);
   }
 
   output(): Promise<SubprocessOutput> {
@@ -242,7 +244,7 @@ export class ChildProcess implements Subprocess, ChildTarget {
     return output;
   }
 
-  #stillRunning(timeout: number, output: ReadSoFar | object): Error {
+  #stillRunning(timeout: number, output: Partial<ReadSoFar> = {}): Error {
     return new TimeoutExpiredError(
       `Process ${this.pid} (${
         this.cmd[0]
@@ -260,17 +262,13 @@ export class ChildProcess implements Subprocess, ChildTarget {
   }
 
   async stop(options?: StopOptions): Promise<ExitStatus> {
-    const plan = validateStopOptions("stop", options, this.#plan);
-    await this.#stop(plan.scope, plan);
-    return await this.status;
-  }
-
-  /** Stops the child within `scope` (see `stopChild`). */
-  async #stop(
-    scope: StopOptions["scope"],
-    { killSignal, grace }: Stopping,
-  ): Promise<void> {
+    const { scope, killSignal, grace } = validateStopOptions(
+      "stop",
+      options,
+      this.#plan,
+    );
     await stopChild(this, scope, killSignal, grace);
+    return await this.status;
   }
 
   ref(): void {
