@@ -5,7 +5,7 @@
  * SUBPROC_FULL=1). Pure functions, so this runs on every system.
  *
  * The check uses a model of cmd.exe's parsing of a `/c` line written here
- * independently of the one in `tests/windows_escape_test.ts` (two models
+ * independently of the one in `tests/windows/cmd_line_test.ts` (two models
  * that agree are worth more than one), after the documented rules
  * ("How does the Windows Command Interpreter (CMD.EXE) parse scripts?",
  * command-line mode):
@@ -32,7 +32,7 @@ import {
   batchCommandLine,
   startShimCommandLine,
 } from "../../src/os/windows/cmd_escape.ts";
-import { batchParams } from "../_batch_params.ts";
+import { batchParams } from "../windows/_batch_params.ts";
 import { FULL, prng, reliabilityCase } from "./_case.ts";
 import { KNOWN_TEMPLATES, randomString } from "./_hostile.ts";
 

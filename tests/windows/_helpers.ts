@@ -1,7 +1,9 @@
 /**
  * Helpers of the Windows tests, which run under Wine on Deno, Node and Bun
- * (`npm run test:windows`). Every test file here skips itself elsewhere, so
- * `deno test tests/`, Node and Bun can load these files on any system.
+ * (`npm run test:windows`). Every test file here that needs Windows skips
+ * itself elsewhere, so `deno test tests/`, Node and Bun can load these files
+ * on any system; `cmd_line_test.ts` and `shim_logic_test.ts` test the pure
+ * parts of the Windows shim and run everywhere.
  *
  * The kernel's view comes from kernel32 (Toolhelp32, OpenProcess) where the
  * runtime has FFI (Deno with -A, Bun), else from the process table that

@@ -1,7 +1,10 @@
 /**
  * The Windows command-line builders are pure functions: tested here on every
- * system. `tests/windows/escape_test.ts` runs the same hostile table through
- * the real cmd.exe and a real program under Windows (Wine).
+ * system (and under Wine with the rest of this folder). `spawn_test.ts` here
+ * runs the same hostile table through the real cmd.exe and a real program
+ * under Windows; `tests/reliability/windows_cmd_test.ts` checks the escaping
+ * against a second, independent model of cmd.exe with thousands of random
+ * strings (a reliability run: its count grows with SUBPROC_FULL=1).
  */
 
 import assert from "node:assert/strict";
@@ -12,15 +15,15 @@ import {
   isBatchFile,
   quoteBatchArg,
   startShimCommandLine,
-} from "../src/os/windows/cmd_escape.ts";
+} from "../../src/os/windows/cmd_escape.ts";
 import {
   commandLine,
   parseCommandLine,
   quoteArg,
   quoteProgram,
-} from "../src/os/windows/msvcrt_quote.ts";
+} from "../../src/os/windows/msvcrt_quote.ts";
 import { batchParams } from "./_batch_params.ts";
-import { HOSTILE } from "./windows/_hostile.ts";
+import { HOSTILE } from "./_hostile.ts";
 
 test("quoteArg() round-trips every hostile string through the MSVCRT rules", () => {
   for (const arg of HOSTILE) {

@@ -13,23 +13,23 @@ import {
   findProgram,
   runnableExtensions,
   systemProgram,
-} from "../src/os/windows/find_program.ts";
-import { exitStatusOf } from "../src/os/windows/own_children.ts";
+} from "../../src/os/windows/find_program.ts";
+import { exitStatusOf } from "../../src/os/windows/own_children.ts";
 import {
   cimDateMs,
   decodeWmic,
   parseCimRows,
   parseWmicRows,
-} from "../src/os/windows/process_query.ts";
+} from "../../src/os/windows/process_query.ts";
 import {
   descendants,
   isParentOf,
   type WinProcess,
-} from "../src/os/windows/process_table.ts";
+} from "../../src/os/windows/process_table.ts";
 import {
   STATUS_CONTROL_C_EXIT,
   windowsAction,
-} from "../src/os/windows/signals.ts";
+} from "../../src/os/windows/signals.ts";
 
 function row(
   pid: number,
