@@ -21,7 +21,7 @@
 import { host, process } from "./runtime/host.ts";
 import { ignoredSignals } from "./runtime/ignored_signals.ts";
 import { reraise } from "./reraise.ts";
-import { signalNumber } from "./signals.ts";
+import { signalNumber } from "./runtime/signals.ts";
 import type { Signal } from "./types.ts";
 
 /** A child the hooks may stop. `terminateNow` must be synchronous. */

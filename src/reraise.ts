@@ -10,7 +10,7 @@
  */
 
 import { process } from "./runtime/host.ts";
-import { signalNumber } from "./signals.ts";
+import { signalNumber } from "./runtime/signals.ts";
 import type { Signal } from "./types.ts";
 import { sleep } from "./wait.ts";
 

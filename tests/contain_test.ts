@@ -17,7 +17,7 @@ import {
   type Subprocess,
   TimeoutExpiredError,
 } from "../mod.ts";
-import { TOKEN_VARIABLE } from "../src/contain/token.ts";
+import { TOKEN_VARIABLE } from "../src/stop/token.ts";
 import {
   alive,
   cgroupsLeft,

@@ -8,7 +8,7 @@
  */
 
 import { reraise } from "../reraise.ts";
-import { signalNumber } from "../signals.ts";
+import { signalNumber } from "../runtime/signals.ts";
 import type { Signal } from "../types.ts";
 
 /** Signals whose default action dumps core. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { signalNumber } from "../signals.ts";
+import { signalNumber } from "../runtime/signals.ts";
 import type { ExitStatus, Signal } from "../types.ts";
 
 /** `run`: CMD was stopped because `--timeout` expired. */

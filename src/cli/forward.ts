@@ -25,7 +25,7 @@ import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";
 import { process } from "../runtime/host.ts";
 import { ownLineage } from "../safety.ts";
-import { signalNumber } from "../signals.ts";
+import { signalNumber } from "../runtime/signals.ts";
 import { collectTree } from "../process_tree.ts";
 import type { Signal, Subprocess } from "../types.ts";
 

@@ -19,7 +19,7 @@ import { ignoredSignals } from "../runtime/ignored_signals.ts";
 import { findExecutable } from "../os/posix.ts";
 import { runtimeBackend } from "../runtime/select.ts";
 import { process } from "../runtime/host.ts";
-import { signalName } from "../signals.ts";
+import { signalName } from "../runtime/signals.ts";
 import { assertRunnable } from "../spawn/spawn_error.ts";
 import type { Signal } from "../types.ts";
 

@@ -6,7 +6,7 @@
 
 import { describe } from "../describe.ts";
 import { parseDuration } from "../duration.ts";
-import { isSignal, signalName, signalNumber } from "../signals.ts";
+import { isSignal, signalName, signalNumber } from "../runtime/signals.ts";
 import type { ContainMode, Signal } from "../types.ts";
 import { CONTAIN_MODES } from "../validate/spawn.ts";
 import { UsageError } from "./args.ts";

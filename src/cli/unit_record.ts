@@ -16,7 +16,7 @@ import { unlinkSync } from "node:fs";
 import { SubprocessError } from "../errors.ts";
 import { os } from "../os/select.ts";
 import type { ChildProcess } from "../spawn/child_process.ts";
-import { TOKEN_PATTERN } from "../contain/token.ts";
+import { TOKEN_PATTERN } from "../stop/token.ts";
 import type { Unit } from "../stop/unit.ts";
 import { readTrustedFile, writeTrustedFile } from "../trust/file.ts";
 import { assertTrustedDirectory } from "../trust/walk.ts";

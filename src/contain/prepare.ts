@@ -12,7 +12,7 @@ import { process } from "../runtime/host.ts";
 import { ContainmentUnavailableError } from "../errors.ts";
 import { os } from "../os/select.ts";
 import type { ContainMode } from "../types.ts";
-import { newToken, TOKEN_VARIABLE, tokenValue } from "./token.ts";
+import { newToken, TOKEN_VARIABLE, tokenValue } from "../stop/token.ts";
 
 /** How one child is contained. */
 export interface Containment {

@@ -12,7 +12,7 @@
 
 import { ignoredSignals } from "./ignored_signals.ts";
 import { isWindows } from "./platform.ts";
-import { signalNumber } from "../signals.ts";
+import { signalNumber } from "./signals.ts";
 import { host, process } from "./host.ts";
 
 let checked = false;

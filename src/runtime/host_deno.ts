@@ -8,8 +8,12 @@
  */
 
 import { DARWIN_SIGNALS, LINUX_SIGNALS } from "./signal_numbers.ts";
-import type { Host, HostProcess, SignalListener } from "./host.ts";
-import { tooManyFiles } from "./host_node.ts";
+import {
+  type Host,
+  type HostProcess,
+  type SignalListener,
+  tooManyFiles,
+} from "./host_types.ts";
 import { nodeModule, nodeProcess } from "./node_builtins.ts";
 
 /** The platform as Node names it. */

@@ -5,16 +5,10 @@
  * @module
  */
 
-import type { Host, HostProcess } from "./host.ts";
+import { type Host, type HostProcess, tooManyFiles } from "./host_types.ts";
 import { nodeModule } from "./node_builtins.ts";
 
 const fs = () => nodeModule("node:fs");
-
-/** EMFILE or ENFILE: out of descriptors. */
-export function tooManyFiles(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === "EMFILE" || code === "ENFILE";
-}
 
 /** Node's or Bun's host; made only there, whose `process` it reads. */
 export const nodeHost = (): Host => ({

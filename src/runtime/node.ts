@@ -7,7 +7,7 @@
  */
 
 import type { ChildProcess } from "node:child_process";
-import { isSignal } from "../signals.ts";
+import { isSignal } from "./signals.ts";
 import {
   closeSync,
   nodeModule,

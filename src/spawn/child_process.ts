@@ -14,7 +14,7 @@ import { LongTimer } from "../long_timer.ts";
 import { backend, os } from "../os/select.ts";
 import type { ReadyWatch } from "../ready/watch.ts";
 import type { ChildHandle } from "../runtime/types.ts";
-import { validateSignal } from "../signals.ts";
+import { validateSignal } from "../runtime/signals.ts";
 import { rememberChild, stopChild } from "../stop/child.ts";
 import type { ChildTarget } from "../stop/members.ts";
 import type {

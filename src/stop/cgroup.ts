@@ -15,7 +15,7 @@
 
 import { os } from "../os/select.ts";
 import type { Cgroups } from "../os/types.ts";
-import { withContinue } from "../signals.ts";
+import { withContinue } from "../runtime/signals.ts";
 import type { Signal } from "../types.ts";
 import { pollUntil } from "../wait.ts";
 import type { StopStrategy } from "./strategy.ts";

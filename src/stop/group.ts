@@ -14,7 +14,7 @@
 
 import { os } from "../os/select.ts";
 import { liveGroupMembers, type Member } from "./members.ts";
-import { withContinue } from "../signals.ts";
+import { withContinue } from "../runtime/signals.ts";
 import type { StopStrategy } from "./strategy.ts";
 
 /** The strategy for the group `leader` leads (its id is the leader's PID). */

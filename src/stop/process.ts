@@ -6,7 +6,7 @@
  */
 
 import type { Member } from "./members.ts";
-import { withContinue } from "../signals.ts";
+import { withContinue } from "../runtime/signals.ts";
 import type { StopStrategy } from "./strategy.ts";
 
 /** The strategy for `member` alone; `wake` settles when it ends (a child's

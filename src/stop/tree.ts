@@ -15,7 +15,7 @@
  */
 
 import { process } from "../runtime/host.ts";
-import { carriesToken } from "../contain/token.ts";
+import { carriesToken } from "./token.ts";
 import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";
 import { collectTree } from "../process_tree.ts";

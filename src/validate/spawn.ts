@@ -9,7 +9,7 @@
 import { describe } from "../describe.ts";
 import { type ReadyPlan, withReady } from "./ready.ts";
 import type { SpawnRequest, WindowsSpawnRequest } from "../runtime/types.ts";
-import { validateSignal } from "../signals.ts";
+import { validateSignal } from "../runtime/signals.ts";
 import type { ContainMode, Signal, SpawnOptions } from "../types.ts";
 import { validateCwd, validateEnv } from "./environment.ts";
 import {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { validateSignal } from "../signals.ts";
+import { validateSignal } from "../runtime/signals.ts";
 import type { Signal, StopScope } from "../types.ts";
 import {
   optionalChoice,

@@ -25,7 +25,7 @@
 import { CommandNotFoundError, PermissionDeniedError } from "../../errors.ts";
 import { isWindows, os } from "../../os/select.ts";
 import { process } from "../../runtime/host.ts";
-import { signalNumber } from "../../signals.ts";
+import { signalNumber } from "../../runtime/signals.ts";
 import { spawn } from "../../spawn.ts";
 import type { ExitStatus, Signal, Subprocess } from "../../types.ts";
 import { LongTimer } from "../../long_timer.ts";

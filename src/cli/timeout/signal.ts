@@ -8,7 +8,7 @@
  */
 
 import { host } from "../../runtime/host.ts";
-import { signalName } from "../../signals.ts";
+import { signalName } from "../../runtime/signals.ts";
 import type { Signal } from "../../types.ts";
 import { UsageError } from "../args.ts";
 import { quote } from "./quote.ts";

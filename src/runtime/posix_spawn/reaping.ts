@@ -8,7 +8,7 @@
  * @module
  */
 
-import { signalName } from "../../signals.ts";
+import { signalName } from "../signals.ts";
 import type { ExitStatus } from "../../types.ts";
 import { alloc } from "../ffi.ts";
 import { UNKNOWN_STATUS } from "../types.ts";

@@ -5,6 +5,9 @@
  * cgroup. A daemon that clears its environment (`env -i`) loses it: only a
  * cgroup holds that one.
  *
+ * It lives with the stops, which look for it; `contain/prepare.ts` hands a
+ * new one to each contained child.
+ *
  * The value is a list: a contained child that contains children of its own
  * adds its token to the one it inherited, so the outer stop still finds the
  * inner children.

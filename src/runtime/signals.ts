@@ -4,9 +4,9 @@
  * @module
  */
 
-import { host } from "./runtime/host.ts";
-import type { Signal } from "./types.ts";
-import { describe } from "./describe.ts";
+import { host } from "./host.ts";
+import type { Signal } from "../types.ts";
+import { describe } from "../describe.ts";
 
 const SIGNAL_NAMES: ReadonlySet<string> = new Set<Signal>([
   "SIGABRT",
