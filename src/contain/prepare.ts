@@ -1,7 +1,7 @@
 /**
  * Containment, decided before a child starts: a cgroup of its own (Linux,
  * where one can be made), or a token in its environment that its
- * descendants inherit (`token.ts`), or — where neither can be read back —
+ * descendants inherit (`stop/token.ts`), or — where neither can be read back —
  * nothing more than its group and tree (Windows holds a child's tree in a
  * job of ours instead).
  *

@@ -22,7 +22,7 @@ export interface StopStrategy {
   /** The PIDs that still run, for an error message. */
   survivors(): number[];
   /** Sends the first signal to everything in the set, then SIGCONT (see
-   * `withContinue` in `signals.ts`) so that a stopped process can act on
+   * `withContinue` in `runtime/signals.ts`) so that a stopped process can act on
    * it. */
   ask(signal: Signal): void | Promise<void>;
   /** Ends everything in the set now. Called again until it is gone. */
