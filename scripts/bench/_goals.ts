@@ -233,7 +233,7 @@ const GOALS: readonly GoalGroup[] = [
     goals: [{
       row: "startup",
       what: "`subproc run -- true` over the bare runtime",
-      whatOn: { node: " (npm bin)" },
+      whatOn: { node: " (npm bin)", bun: " (npm bin)" },
       goal: "≤ +15 ms",
       measure: {
         kind: "diff",

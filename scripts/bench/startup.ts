@@ -3,9 +3,12 @@
  * `subproc run -- true` (held by its tree and token, the default without
  * `--timeout`, and in a cgroup of its own with `--contain cgroup`) and
  * `subproc timeout 10 true` on each
- * runtime (Node through the npm package's `subproc` command), against the
- * same runtime running an empty script, GNU `timeout 10 true`, and `true`
- * itself.
+ * runtime, against the same runtime running an empty script, GNU
+ * `timeout 10 true`, and `true` itself. Deno runs `cli.ts` (what
+ * `deno run jsr:@subproc/subproc/cli` runs); Node and Bun run the npm
+ * package's `subproc` command, the form their users run (`npx subproc`;
+ * `bunx --bun subproc`, as plain `bunx` follows the command's `node`
+ * shebang).
  *
  * @module
  */
@@ -101,7 +104,8 @@ async function variants(
     ]),
   ];
   const bin = `${root}.build/npm/package/bin/subproc.cjs`;
-  if (p.node && existsSync(bin)) {
+  const built = existsSync(bin);
+  if (p.node && built) {
     list.push(
       ...runtimeVariants(
         "node",
@@ -115,16 +119,20 @@ async function variants(
       "Start-up on Node skipped: no Node, or no npm build (`npm run build:npm`).",
     );
   }
-  if (p.bun) {
+  if (p.bun && built) {
     list.push(
       ...runtimeVariants(
         "bun",
         `bun ${await version([p.bun, "--version"])}`,
         [p.bun, empty],
-        [p.bun, `${root}cli.ts`],
+        [p.bun, bin],
       ),
     );
-  } else notes.push("Start-up on Bun skipped: no Bun.");
+  } else {
+    notes.push(
+      "Start-up on Bun skipped: no Bun, or no npm build (`npm run build:npm`).",
+    );
+  }
   return list;
 }
 
