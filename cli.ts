@@ -11,7 +11,9 @@
  * subproc tree 1234
  * ```
  *
- * Run it with `deno run -A jsr:@subproc/subproc/cli`, or `npx subproc`.
+ * Run it with `deno run -A jsr:@subproc/subproc/bin` (the same command
+ * bundled, which starts faster than this module and its ~130 imports), or
+ * `npx subproc`.
  * `subproc --help` and `subproc COMMAND --help` tell more.
  *
  * @example Run the command line from code

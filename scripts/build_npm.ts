@@ -7,7 +7,7 @@
  *   Node; identical to the tarball's content);
  * - `.build/npm/subproc-<version>.tgz`: the tarball, packed by `npm pack`.
  *
- * The `subproc` command (`bin/subproc.cjs`) loads `scripts/npm_bin.ts`
+ * The `subproc` command (`bin/subproc.cjs`) loads `scripts/bin/subproc.ts`
  * bundled into one CommonJS file by `deno bundle` (`bin/subproc-main.cjs`):
  * it starts in about 13 ms less than the same code loaded as the package's
  * ES modules, and 2 ms less again once Node's compile cache has it.
@@ -21,6 +21,7 @@
  */
 
 import { existsSync, rmSync } from "node:fs";
+import { buildDenoBin } from "./build_deno_bin.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const out = `${root}.build/npm`;
@@ -39,6 +40,8 @@ const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`));
 
 rmSync(out, { recursive: true, force: true });
 Deno.mkdirSync(out, { recursive: true });
+// deno pack packs every export of deno.json, JSR's command too.
+buildDenoBin();
 sh(Deno.execPath(), [
   "pack",
   "--allow-dirty",
@@ -58,6 +61,9 @@ for (const file of ["mod.d.ts", "mod.js", "cli.js"]) {
 }
 
 const packed = JSON.parse(Deno.readTextFileSync(`${pkg}/package.json`));
+// JSR's command (`./bin`) is Deno's; npm's is `bin/subproc.cjs`, below.
+delete packed.exports["./bin"];
+rmSync(`${pkg}/bin`, { recursive: true, force: true });
 const manifest = {
   name: "subproc",
   version: config.version,
@@ -98,7 +104,7 @@ sh(Deno.execPath(), [
   "cjs",
   "-o",
   `${pkg}/bin/subproc-main.cjs`,
-  `${root}scripts/npm_bin.ts`,
+  `${root}scripts/bin/subproc.ts`,
 ]);
 // The command itself only asks Node (22.1 and newer) to keep the bundle's
 // compiled code on disk, then loads it: later starts skip compiling 0.3 MB

@@ -1,6 +1,7 @@
 /**
  * The whole test suite, as `npm test` runs it: static checks, the tests under
- * Deno, the npm build and its checks, the same tests on the build under the
+ * Deno (and the command line's tests again on JSR's bundled command,
+ * `bin/subproc.js`), the npm build and its checks, the same tests on the build under the
  * machine's Node and the pinned Node 22 and 24, and under Bun, and the
  * benchmarks' quick mode (which keeps the benchmark scripts working; its
  * figures are not judged). Installs nothing: tests that need a missing
@@ -43,6 +44,14 @@ function nodes(): string[] {
     .filter((node) => node !== null);
 }
 
+/** The tests of the command line, run again on JSR's bundled command. */
+const CLI_TESTS = [
+  "tests/cli_test.ts",
+  "tests/cli_ready_test.ts",
+  "tests/cli_run_signals_test.ts",
+  "tests/timeout/",
+];
+
 interface Step {
   name: string;
   /** Commands it needs that `npm install` provides (checked first). */
@@ -50,14 +59,19 @@ interface Step {
   run: () => boolean;
 }
 
-function exec(cmd: string, args: string[], cwd = root): boolean {
+function exec(
+  cmd: string,
+  args: string[],
+  cwd = root,
+  env: Record<string, string> = {},
+): boolean {
   console.log(`$ ${[cmd, ...args].join(" ")}`);
   const { code } = new Deno.Command(cmd, {
     args,
     cwd,
     stdout: "inherit",
     stderr: "inherit",
-    env: { PATH: `${devBin}:${Deno.env.get("PATH")}` },
+    env: { PATH: `${devBin}:${Deno.env.get("PATH")}`, ...env },
   }).outputSync();
   return code === 0;
 }
@@ -201,12 +215,23 @@ const steps: Step[] = [
     run: () => exec(deno, ["test", "-A", "--doc", "mod.ts", "src/"]),
   },
   {
+    name: "build-bin",
+    run: () => exec(deno, ["run", "-A", "scripts/build_deno_bin.ts"]),
+  },
+  {
     name: "publish-dry-run",
     run: () => exec(deno, ["publish", "--dry-run", "--allow-dirty"]),
   },
   {
     name: "deno",
     run: () => exec(deno, ["test", "-A", "tests/"]),
+  },
+  {
+    name: "deno-bin",
+    run: () =>
+      exec(deno, ["test", "-A", ...CLI_TESTS], root, {
+        SUBPROC_TEST_CLI: join(root, "bin/subproc.js"),
+      }),
   },
   {
     name: "build-npm",

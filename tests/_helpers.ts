@@ -364,14 +364,17 @@ export function runtimeCommand(script: string): string[] {
 
 /**
  * The command that runs the `subproc` CLI on the runtime running the tests:
- * `cli.ts` beside `tests/` (Deno, Bun), or under Node, where the tests run
- * from a transpiled copy next to the npm build, the built `cli.js`.
+ * the script `SUBPROC_TEST_CLI` names (`npm test` names JSR's bundled
+ * `bin/subproc.js` for a second run of the CLI tests on Deno), else `cli.ts`
+ * beside `tests/` (Deno, Bun), or under Node, where the tests run from a
+ * transpiled copy next to the npm build, the built `cli.js`.
  */
 export function cliCommand(): string[] {
   const ts = new URL("../cli.ts", import.meta.url);
-  const file = existsSync(ts)
-    ? fileURLToPath(ts)
-    : fileURLToPath(new URL("../cli.js", import.meta.url));
+  const file = process.env.SUBPROC_TEST_CLI ??
+    (existsSync(ts)
+      ? fileURLToPath(ts)
+      : fileURLToPath(new URL("../cli.js", import.meta.url)));
   if (runtime === "deno") return [process.execPath, "run", "-A", file];
   return [process.execPath, file];
 }

@@ -233,7 +233,11 @@ const GOALS: readonly GoalGroup[] = [
     goals: [{
       row: "startup",
       what: "`subproc run -- true` over the bare runtime",
-      whatOn: { node: " (npm bin)", bun: " (npm bin)" },
+      whatOn: {
+        deno: " (JSR's bundled `bin/subproc.js`)",
+        node: " (npm bin)",
+        bun: " (npm bin)",
+      },
       goal: "≤ +15 ms",
       measure: {
         kind: "diff",

@@ -334,6 +334,7 @@ const ITEMS: ItemSpec[] = [
       ["cli.true", null],
       ["gnu.timeout", "cli.true"],
       ...eachRuntime("cli.bare", ["cli.run", "cli.run.cgroup", "cli.timeout"]),
+      ["deno.cli.source", "deno.cli.bare"],
     ],
     extra: [
       { header: "over the bare runtime", cell: overBareCell },

@@ -4,8 +4,10 @@
  * `--timeout`, and in a cgroup of its own with `--contain cgroup`) and
  * `subproc timeout 10 true` on each
  * runtime, against the same runtime running an empty script, GNU
- * `timeout 10 true`, and `true` itself. Deno runs `cli.ts` (what
- * `deno run jsr:@subproc/subproc/cli` runs); Node and Bun run the npm
+ * `timeout 10 true`, and `true` itself. Deno runs `bin/subproc.js` (what
+ * `deno run -A jsr:@subproc/subproc/bin` runs: the bundle
+ * `scripts/build_deno_bin.ts` makes), and `cli.ts` from the sources for
+ * comparison (no goal); Node and Bun run the npm
  * package's `subproc` command, the form their users run (`npx subproc`;
  * `bunx --bun subproc`, as plain `bunx` follows the command's `node`
  * shebang).
@@ -96,13 +98,28 @@ async function variants(
       }`,
       argv: ["timeout", "10", "true"],
     },
-    ...runtimeVariants("deno", deno, [Deno.execPath(), "run", "-A", empty], [
-      Deno.execPath(),
-      "run",
-      "-A",
-      `${root}cli.ts`,
-    ]),
   ];
+  const denoBin = `${root}bin/bundle/subproc.js`;
+  if (existsSync(denoBin)) {
+    list.push(
+      ...runtimeVariants("deno", deno, [Deno.execPath(), "run", "-A", empty], [
+        Deno.execPath(),
+        "run",
+        "-A",
+        `${root}bin/subproc.js`,
+      ]),
+    );
+  } else {
+    notes.push(
+      "Start-up on Deno (its bundled command) skipped: no bundle (`npm run build:bin`, or `npm run build:npm`).",
+    );
+  }
+  list.push({
+    id: "deno.cli.source",
+    label: "`subproc run -- true` from the sources (`cli.ts`)",
+    runtime: deno,
+    argv: [Deno.execPath(), "run", "-A", `${root}cli.ts`, "run", "--", "true"],
+  });
   const bin = `${root}.build/npm/package/bin/subproc.cjs`;
   const built = existsSync(bin);
   if (p.node && built) {

@@ -1,0 +1,2 @@
+/** The `subproc` command exports nothing: it runs when loaded. */
+export {};
