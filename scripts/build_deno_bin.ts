@@ -4,11 +4,12 @@
  * `bin/bundle/` (`subproc.js` and its `chunk-*.js`), which `bin/subproc.js`
  * — JSR's `./bin` export, what `deno run -A jsr:@subproc/subproc/bin`
  * runs — loads. `subproc run -- true` then loads a few files instead of the
- * library's ~130 modules: about 11 ms over a bare `deno run` instead of
- * about 28 (BENCHMARKS.md, start-up).
+ * library's ~130 modules: about 12 ms over a bare `deno run` instead of
+ * about 25 (BENCHMARKS.md, start-up).
  *
  * `bin/bundle/` is generated, not committed (`.gitignore`); `deno publish`
- * takes it all the same (`bin/` is in `publish.include`). `deno pack` packs
+ * takes it all the same (`bin/` is in `publish.include`, and
+ * `publish.exclude` un-ignores `bin/bundle/`). `deno pack` packs
  * every export, so `build_npm.ts` builds it first (and leaves it out of the
  * npm package, whose command is `bin/subproc.cjs`); `npm test` builds it
  * before the publish check and runs the command line's tests against it.
@@ -24,8 +25,8 @@ const root = new URL("..", import.meta.url).pathname;
 
 const bundleDir = `${root}bin/bundle`;
 
-/** Bundles the command into `bin/bundle/`, replacing what was
- * there; returns the path of its entry. */
+/** Bundles the command into `bin/bundle/`, replacing what was there;
+ * returns the path of its entry. */
 export function buildDenoBin(): string {
   rmSync(bundleDir, { recursive: true, force: true });
   const result = new Deno.Command(Deno.execPath(), {
