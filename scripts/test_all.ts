@@ -1,8 +1,9 @@
 /**
  * The whole test suite, as `npm test` runs it: static checks, the tests under
  * Deno (and the command line's tests again on JSR's bundled command,
- * `bin/subproc.js`), the npm build and its checks, the same tests on the build under the
- * machine's Node and the pinned Node 22 and 24, and under Bun, and the
+ * `bin/subproc.js`), the npm build and its checks, the same tests on the
+ * build under the machine's Node and the pinned Node 22 and 24, and under
+ * Bun, and the
  * benchmarks' quick mode (which keeps the benchmark scripts working; its
  * figures are not judged). Installs nothing: tests that need a missing
  * optional tool skip, naming it. The Windows suite is separate (`npm run

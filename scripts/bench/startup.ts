@@ -2,15 +2,14 @@
  * The start-up case: whole processes, from start to exit, timed from here.
  * `subproc run -- true` (held by its tree and token, the default without
  * `--timeout`, and in a cgroup of its own with `--contain cgroup`) and
- * `subproc timeout 10 true` on each
- * runtime, against the same runtime running an empty script, GNU
- * `timeout 10 true`, and `true` itself. Deno runs `bin/subproc.js` (what
- * `deno run -A jsr:@subproc/subproc/bin` runs: the bundle
- * `scripts/build_deno_bin.ts` makes), and `cli.ts` from the sources for
- * comparison (no goal); Node and Bun run the npm
- * package's `subproc` command, the form their users run (`npx subproc`;
- * `bunx --bun subproc`, as plain `bunx` follows the command's `node`
- * shebang).
+ * `subproc timeout 10 true` on each runtime, against the same runtime
+ * running an empty script, GNU `timeout 10 true`, and `true` itself. Each
+ * runtime runs the command in the form its users run: Deno `bin/subproc.js`
+ * (`deno run -A jsr:@subproc/subproc/bin`: the bundle that
+ * `scripts/build_deno_bin.ts` makes), Node and Bun the npm package's
+ * `subproc` command (`npx subproc`; `bunx --bun subproc`, as plain `bunx`
+ * follows the command's `node` shebang). Deno's `cli.ts` from the sources
+ * is timed too, for comparison (no goal).
  *
  * @module
  */
