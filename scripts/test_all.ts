@@ -3,12 +3,11 @@
  * Deno (and the command line's tests again on JSR's bundled command,
  * `bin/subproc.js`), the npm build and its checks, the same tests on the
  * build under the machine's Node and the pinned Node 22 and 24, and under
- * Bun, and the
- * benchmarks' quick mode (which keeps the benchmark scripts working; its
- * figures are not judged). Installs nothing: tests that need a missing
- * optional tool skip, naming it. The Windows suite is separate (`npm run
- * test:windows`). Ends with one line `N passed, N failed` (steps, not
- * tests; each runner prints its own counts above).
+ * Bun, and the benchmarks' quick mode (which keeps the benchmark scripts
+ * working; its figures are not judged). Installs nothing: tests that need a
+ * missing optional tool skip, naming it. The Windows suite is separate
+ * (`npm run test:windows`). Ends with one line `N passed, N failed` (steps,
+ * not tests; each runner prints its own counts above).
  *
  * Usage: `deno run -A scripts/test_all.ts [--only NAME,...] [--skip NAME,...]`
  *
