@@ -8,8 +8,8 @@
  */
 
 import { reraise } from "../reraise.ts";
-import { signalNumber } from "../runtime/signals.ts";
 import type { Signal } from "../types.ts";
+import { signalExitCode } from "./exit_codes.ts";
 
 /** Signals whose default action dumps core. */
 const DUMPS_CORE: ReadonlySet<Signal> = new Set<Signal>([
@@ -25,14 +25,9 @@ const DUMPS_CORE: ReadonlySet<Signal> = new Set<Signal>([
   "SIGXFSZ",
 ]);
 
-/** `true` when `signal` dumps core by default. */
-function dumpsCore(signal: Signal): boolean {
-  return DUMPS_CORE.has(signal);
-}
-
 /** Dies of `signal` (no listener of ours may be left for it), or resolves
  * with 128 + N where that can't or mustn't be done. */
 export async function dieOf(signal: Signal): Promise<number> {
-  if (dumpsCore(signal)) return 128 + (signalNumber(signal) ?? 0);
+  if (DUMPS_CORE.has(signal)) return signalExitCode(signal);
   return await reraise(signal);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { CommandNotFoundError, PermissionDeniedError } from "../errors.ts";
 import { signalNumber } from "../runtime/signals.ts";
 import type { ExitStatus, Signal } from "../types.ts";
 
@@ -26,8 +27,16 @@ export const NOT_RUNNING = 3;
 export const STATUS_UNKNOWN = 4;
 
 /** 128 + the signal's number, as shells report death by a signal. */
-function signalExitCode(signal: Signal): number {
+export function signalExitCode(signal: Signal): number {
   return 128 + (signalNumber(signal) ?? 0);
+}
+
+/** The exit code for CMD that could not be started because of `error`:
+ * 127 not found, 126 not executable, else `otherwise`. */
+export function startExitCode(error: unknown, otherwise: number): number {
+  if (error instanceof CommandNotFoundError) return NOT_FOUND;
+  if (error instanceof PermissionDeniedError) return NOT_EXECUTABLE;
+  return otherwise;
 }
 
 /** CMD's exit code, or 128 + N when signal N ended it. */

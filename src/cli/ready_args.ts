@@ -7,7 +7,7 @@
 
 import { describe } from "../describe.ts";
 import type { ReadyOptions } from "../types.ts";
-import { validateReady } from "../validate/ready.ts";
+import { type ReadyPlan, validateReady } from "../validate/ready.ts";
 import {
   type OptionSpecs,
   type ParsedArgs,
@@ -58,6 +58,13 @@ function regexOf(value: string, option: string): RegExp {
   }
 }
 
+/** The `ready` option the command line gives, and the library's check of
+ * it (what `subproc wait` watches). */
+export interface ReadyArgs {
+  readonly options: ReadyOptions;
+  readonly plan: ReadyPlan;
+}
+
 /**
  * The `ready` option the options named `prefix` + name give, checked, or
  * `undefined` when none was given. `--…timeout 0` waits without a limit.
@@ -67,7 +74,7 @@ function regexOf(value: string, option: string): RegExp {
 export function readyOptions(
   parsed: ParsedArgs,
   prefix: string,
-): ReadyOptions | undefined {
+): ReadyArgs | undefined {
   const option = (name: string) => `--${prefix}${name}`;
   const value = (name: (typeof NAMES)[number]) =>
     stringOption(parsed, `${prefix}${name}`);
@@ -106,8 +113,7 @@ export function readyOptions(
     ...(interval === undefined ? {} : { interval }),
   };
   try {
-    validateReady(options);
-    return options;
+    return { options, plan: validateReady(options) };
   } catch (error) {
     // The library names `ready.url`: name the option instead.
     throw new UsageError(

@@ -6,16 +6,14 @@
  */
 
 import { formatDuration } from "../duration.ts";
-import { CommandNotFoundError, PermissionDeniedError } from "../errors.ts";
 import { spawn } from "../spawn.ts";
 import type { ContainMode, Signal, Subprocess } from "../types.ts";
 import { type Stopping, validateStopping } from "../validate/stop.ts";
 import { flag, type ParsedArgs, requireCommand, stringOption } from "./args.ts";
 import type { Command } from "./command.ts";
 import {
-  NOT_EXECUTABLE,
-  NOT_FOUND,
   RUN_FAILED,
+  startExitCode,
   statusExitCode,
   TIMED_OUT,
 } from "./exit_codes.ts";
@@ -64,9 +62,7 @@ function request(parsed: ParsedArgs): RunRequest {
 
 function startFailure(error: unknown): number {
   printError(`subproc run: ${(error as Error).message}`);
-  if (error instanceof CommandNotFoundError) return NOT_FOUND;
-  if (error instanceof PermissionDeniedError) return NOT_EXECUTABLE;
-  return RUN_FAILED;
+  return startExitCode(error, RUN_FAILED);
 }
 
 function start(req: RunRequest, ignored: readonly Signal[]): Subprocess {

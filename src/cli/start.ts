@@ -9,12 +9,7 @@ import { dirname, resolve } from "node:path";
 import { detachUnit, type UnitHooks } from "../detach.ts";
 import { unitMembers } from "../stop/unit.ts";
 import { describe } from "../describe.ts";
-import {
-  AlreadyRunningError,
-  CommandNotFoundError,
-  NotReadyError,
-  PermissionDeniedError,
-} from "../errors.ts";
+import { AlreadyRunningError, NotReadyError } from "../errors.ts";
 import { notReadyReason } from "../ready/message.ts";
 import { reraise } from "../reraise.ts";
 import type { DetachOptions, Signal } from "../types.ts";
@@ -27,7 +22,7 @@ import {
   UsageError,
 } from "./args.ts";
 import type { Command } from "./command.ts";
-import { FAILED, NOT_EXECUTABLE, NOT_FOUND, USAGE } from "./exit_codes.ts";
+import { FAILED, startExitCode, USAGE } from "./exit_codes.ts";
 import { printError, printLine } from "./io.ts";
 import { Interrupts } from "./interrupts.ts";
 import { containOption } from "./options.ts";
@@ -85,7 +80,7 @@ function logOptions(log: string | undefined, append: boolean): DetachOptions {
 
 /** `--ready-*`: a line needs the log to be looked for in. */
 function readyOption(parsed: ParsedArgs): DetachOptions {
-  const ready = readyOptions(parsed, "ready-");
+  const ready = readyOptions(parsed, "ready-")?.options;
   if (ready === undefined) return {};
   if (ready.line !== undefined && stringOption(parsed, "log") === undefined) {
     throw new UsageError(
@@ -163,10 +158,8 @@ function failure(error: unknown, log: string | undefined): number {
   const message = (error as Error).message;
   printError(`subproc start: ${message}`);
   if (error instanceof AlreadyRunningError) return FAILED;
-  if (error instanceof CommandNotFoundError) return NOT_FOUND;
-  if (error instanceof PermissionDeniedError) return NOT_EXECUTABLE;
   if (error instanceof TypeError || error instanceof RangeError) return USAGE;
-  return FAILED;
+  return startExitCode(error, FAILED);
 }
 
 /** Interrupted while waiting for CMD to be ready: it was stopped; we die

@@ -7,7 +7,6 @@
 
 import { notReadyReason } from "../ready/message.ts";
 import { awaitConditions } from "../ready/standalone.ts";
-import { validateReady } from "../validate/ready.ts";
 import {
   noCommand,
   type ParsedArgs,
@@ -22,12 +21,13 @@ import { readyOptions, readySpecs } from "./ready_args.ts";
 async function execute(parsed: ParsedArgs): Promise<number> {
   noCommand(parsed, 0);
   const log = stringOption(parsed, "log");
-  const options = readyOptions(parsed, "");
-  if (options === undefined) {
+  const ready = readyOptions(parsed, "");
+  if (ready === undefined) {
     throw new UsageError(
       "missing a condition: --port N, --url URL, --file P or --line RE --log F",
     );
   }
+  const { options, plan } = ready;
   if (options.line !== undefined && log === undefined) {
     throw new UsageError(
       "option --line needs --log F: the file the line is looked for in",
@@ -36,7 +36,6 @@ async function execute(parsed: ParsedArgs): Promise<number> {
   if (log !== undefined && options.line === undefined) {
     throw new UsageError("option --log needs --line RE");
   }
-  const plan = validateReady(options);
   const outcome = await awaitConditions(plan, log);
   if (outcome.kind === "ready") {
     if (outcome.result.line !== undefined) printLine(outcome.result.line);

@@ -15,7 +15,7 @@ export function attemptMs(interval: number): number {
 
 /** Resolves `true` when a TCP connection to `host:port` opens within `ms`
  * (it is closed at once), else `false`. */
-export function connects(
+function connects(
   host: string,
   port: number,
   ms: number,

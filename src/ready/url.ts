@@ -11,7 +11,7 @@ import { attemptMs } from "./port.ts";
 /** Resolves `true` when a GET of `url` answers 2xx or 3xx within `ms`. The
  * body is not read; redirects are not followed; the connection is not
  * kept. Certificates are not checked (see `ReadyOptions.url`). */
-export function answers(url: URL, ms: number): Promise<boolean> {
+function answers(url: URL, ms: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const options = {
       method: "GET",

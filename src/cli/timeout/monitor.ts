@@ -25,14 +25,15 @@
 import { CommandNotFoundError, PermissionDeniedError } from "../../errors.ts";
 import { isWindows, os } from "../../os/select.ts";
 import { process } from "../../runtime/host.ts";
+import { signalChild } from "../../runtime/send_signal.ts";
 import { signalNumber } from "../../runtime/signals.ts";
 import { spawn } from "../../spawn.ts";
 import type { ExitStatus, Signal, Subprocess } from "../../types.ts";
 import { LongTimer } from "../../long_timer.ts";
 import {
-  NOT_EXECUTABLE,
-  NOT_FOUND,
   RUN_FAILED,
+  signalExitCode,
+  startExitCode,
   TIMED_OUT,
 } from "../exit_codes.ts";
 import { dieOf } from "../die.ts";
@@ -89,15 +90,6 @@ class Alarm {
   clear(): void {
     this.#timer?.clear();
     this.#timer = undefined;
-  }
-}
-
-/** `kill(2)`, ignoring a process that is gone. */
-function tryKill(target: number, signal: Signal | 0): void {
-  try {
-    process.kill(target, signal);
-  } catch {
-    // gone (ESRCH) or not ours: nothing to do, as GNU ignores it too
   }
 }
 
@@ -189,10 +181,8 @@ class Monitor {
   #send(child: Subprocess, signal: TimeoutSignal): void {
     const name = signal.signal;
     if (name === "SIGKILL") this.#sentKill = true;
-    if (name === null) {
-      tryKill(child.pid, 0);
-      return;
-    }
+    // Signal 0 (`-s 0`) only asks whether CMD exists: nothing to send.
+    if (name === null) return;
     if ((this.#req.tree || isWindows) && this.#treeStop === undefined) {
       // The stop ends in SIGKILL after --kill-after.
       if (this.#req.killAfter > 0) this.#sentKill = true;
@@ -205,11 +195,12 @@ class Monitor {
         );
       return;
     }
-    tryKill(child.pid, name);
+    // Gone or not ours: nothing to do, as GNU ignores it too.
+    signalChild(child.pid, name);
     if (child.pgid === undefined) return;
     os.signalGroup(child.pgid, name);
     if (name !== "SIGKILL" && name !== "SIGCONT") {
-      tryKill(child.pid, "SIGCONT");
+      signalChild(child.pid, "SIGCONT");
       os.signalGroup(child.pgid, "SIGCONT");
     }
   }
@@ -241,7 +232,7 @@ class Monitor {
       // Killed by our SIGKILL after the duration: say so, whatever
       // --preserve-status says. (On Windows every stop reports SIGKILL.)
       if (status.signal === "SIGKILL" && this.#sentKill) preserve = true;
-      code = 128 + fromName(status.signal).number;
+      code = signalExitCode(status.signal);
     }
     return this.#timedOut && !preserve ? TIMED_OUT : code;
   }
@@ -272,9 +263,7 @@ function startFailure(cmd: readonly string[], error: unknown): number {
   printError(
     `subproc timeout: failed to run command ${quote(cmd[0]!)}: ${reason}`,
   );
-  if (error instanceof CommandNotFoundError) return NOT_FOUND;
-  if (error instanceof PermissionDeniedError) return NOT_EXECUTABLE;
-  return RUN_FAILED;
+  return startExitCode(error, RUN_FAILED);
 }
 
 /** Runs `req` and resolves with the exit code (or dies of CMD's signal). */

@@ -24,7 +24,7 @@ export interface TimeoutSignal {
 }
 
 /** Signal 0: sent, it only checks that the process exists. */
-export const EXIT: TimeoutSignal = { number: 0, name: "EXIT", signal: null };
+const EXIT: TimeoutSignal = { number: 0, name: "EXIT", signal: null };
 
 /** The signal numbered `n`, if this system has one. */
 function signalByNumber(n: number): TimeoutSignal | null {
