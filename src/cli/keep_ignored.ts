@@ -18,7 +18,6 @@
 import { ignoredSignals } from "../runtime/ignored_signals.ts";
 import { findExecutable } from "../os/posix.ts";
 import { runtimeBackend } from "../runtime/select.ts";
-import { process } from "../runtime/host.ts";
 import { signalName } from "../runtime/signals.ts";
 import { assertRunnable } from "../spawn/spawn_error.ts";
 import type { Signal } from "../types.ts";
@@ -69,7 +68,7 @@ export function keepIgnoredFor(
   if (signals.length === 0) return [...cmd];
   const env = ignoringEnv();
   if (env === null) return [...cmd];
-  assertRunnable(cmd, undefined, process.env.PATH);
+  assertRunnable(cmd, { cwd: undefined, env: undefined, clearEnv: false });
   const names = signals.map((signal) => signal.slice(3)).join(",");
   return [env, `--ignore-signal=${names}`, "--", ...cmd];
 }

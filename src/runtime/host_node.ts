@@ -43,15 +43,16 @@ export const nodeHost = (): Host => ({
     }
   },
   canOpenFiles(count) {
+    const { openSync, closeSync } = fs();
     const fds: number[] = [];
     try {
       const devNull = nodeModule("node:os").devNull;
-      for (let i = 0; i < count; i++) fds.push(fs().openSync(devNull, "r"));
+      for (let i = 0; i < count; i++) fds.push(openSync(devNull, "r"));
       return true;
     } catch (error) {
       return !tooManyFiles(error);
     } finally {
-      for (const fd of fds) fs().closeSync(fd);
+      for (const fd of fds) closeSync(fd);
     }
   },
   isExecutable(path) {

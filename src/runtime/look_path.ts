@@ -59,7 +59,7 @@ export function lookPath(
  * executed, `"ENOENT"` when it doesn't exist, `null` when it is there and
  * executable. */
 export function missingProgram(
-  request: SpawnRequest,
+  request: Pick<SpawnRequest, "file" | "cwd" | "env" | "clearEnv">,
 ): "ENOENT" | "EACCES" | null {
   const path = request.env?.PATH ??
     (request.clearEnv ? undefined : process.env.PATH);

@@ -7,7 +7,6 @@
  */
 
 import { os } from "../os/select.ts";
-import { process } from "../runtime/host.ts";
 import type { SpawnPlan } from "../validate/spawn.ts";
 import { assertRunnable } from "./spawn_error.ts";
 
@@ -30,7 +29,6 @@ export function commandLine(cmd: readonly string[], plan: SpawnPlan): string[] {
       `Cannot honour the \`killOnParentExit\` option: ${prefix}`,
     );
   }
-  const path = plan.env?.PATH ?? (plan.clearEnv ? undefined : process.env.PATH);
-  assertRunnable(cmd, plan.cwd, path);
+  assertRunnable(cmd, plan);
   return [...prefix, ...cmd];
 }

@@ -17,8 +17,12 @@ import {
   type SubprocessErrorOptions,
 } from "../errors.ts";
 import { os } from "../os/select.ts";
-import { lookPath } from "../runtime/look_path.ts";
-import { SpawnFailure, type SpawnFailureCode } from "../runtime/types.ts";
+import { missingProgram } from "../runtime/look_path.ts";
+import {
+  SpawnFailure,
+  type SpawnFailureCode,
+  type SpawnRequest,
+} from "../runtime/types.ts";
 
 type ErrorClass = new (
   message: string,
@@ -82,7 +86,8 @@ export function spawnError(
 }
 
 /**
- * Looks `cmd[0]` up as the backend would (on `path`, from `cwd`) and throws
+ * Looks `cmd[0]` up as the backend would (on the `PATH` of `where`'s
+ * environment, from its `cwd`) and throws
  * the error the spawn would give when it is missing or not executable: for
  * a command that runs behind a wrapper program, whose own error would name
  * the wrapper.
@@ -92,9 +97,8 @@ export function spawnError(
  */
 export function assertRunnable(
   cmd: readonly string[],
-  cwd: string | undefined,
-  path: string | undefined,
+  where: Pick<SpawnRequest, "cwd" | "env" | "clearEnv">,
 ): void {
-  const found = lookPath(cmd[0]!, cwd, path);
-  if (!found.ok) throw spawnError(cmd, new SpawnFailure(found.code, undefined));
+  const missing = missingProgram({ ...where, file: cmd[0]! });
+  if (missing) throw spawnError(cmd, new SpawnFailure(missing, undefined));
 }

@@ -30,7 +30,7 @@ const FREEZE_WAIT_MS = 500;
 const EVENTS_POLL_MS = 1;
 
 /**
- * Freezes cgroup `dir` (if it is not frozen yet), sends `signal` and then
+ * Freezes cgroup `dir` (again, harmlessly, if the caller did), sends `signal` and then
  * SIGCONT to every member, and thaws it: a frozen process can't fork, so
  * the list is complete, and each acts on the signal once thawed.
  */

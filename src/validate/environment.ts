@@ -6,6 +6,7 @@
 
 import { describe } from "../describe.ts";
 import { statSync } from "../runtime/node_builtins.ts";
+import { isOptionsObject } from "./options.ts";
 import { hasNul, validateEncodable } from "./text.ts";
 
 /** Checks `cwd`: an existing directory, or `undefined` (ours). */
@@ -46,7 +47,7 @@ export function validateEnv(
   env: unknown,
 ): Readonly<Record<string, string>> | undefined {
   if (env === undefined) return undefined;
-  if (env === null || typeof env !== "object" || Array.isArray(env)) {
+  if (!isOptionsObject(env)) {
     throw new TypeError(
       `Expected the \`env\` option to be an object of strings, got ${
         describe(env)

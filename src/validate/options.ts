@@ -14,7 +14,10 @@ import { describe } from "../describe.ts";
 /** Old option names and what they are called now, for the message. */
 export type Renamed = Readonly<Record<string, string>>;
 
-function isOptionsObject(value: unknown): value is Record<string, unknown> {
+/** `true` for an object that may hold options (not `null`, not an array). */
+export function isOptionsObject(
+  value: unknown,
+): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 

@@ -9,7 +9,7 @@ import { describe } from "../describe.ts";
 import { dirname, statSync } from "../runtime/node_builtins.ts";
 import type { ResolvedStderr, ResolvedStdio } from "../runtime/types.ts";
 import type { StdioOption } from "../types.ts";
-import { optionalBoolean } from "./options.ts";
+import { isOptionsObject, optionalBoolean } from "./options.ts";
 import { hasNul, validateEncodable } from "./text.ts";
 
 /** Checks `stderr`: a stream as {@linkcode validateStdio} takes, or
@@ -30,7 +30,7 @@ export function validateStdio(
   if (value === "inherit" || value === "pipe" || value === "null") {
     return value;
   }
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+  if (isOptionsObject(value)) {
     const { file, append } = value as StdioOption & Record<string, unknown>;
     if (typeof file !== "string" || file === "" || hasNul(file)) {
       throw new TypeError(

@@ -12,7 +12,7 @@
  */
 
 import { alloc } from "../ffi.ts";
-import { closeSync, resolve } from "../node_builtins.ts";
+import { closeSync } from "../node_builtins.ts";
 import { openStdioFile } from "../stdio_file.ts";
 import {
   type ResolvedStdio,
@@ -84,12 +84,7 @@ export class Plumbing {
     target: 0 | 1 | 2,
   ): number {
     if (stream !== "pipe") {
-      const fd = openStdioFile(
-        { ...stream, file: resolve(stream.file) },
-        target === 0,
-        this.#files,
-      );
-      return fd;
+      return openStdioFile(stream, target === 0, this.#files);
     }
     const fds = alloc(8);
     if (this.#c.pipe2(fds, O_CLOEXEC) !== 0) {

@@ -14,6 +14,8 @@ import { SpawnFailure, type SpawnRequest } from "../types.ts";
 import { addressOf, cString, environment, type Libc } from "./libc.ts";
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const PATH_PREFIX = encoder.encode("PATH=");
 
 /** A NULL-terminated array of C strings: its address and memory, and
  * `keep`, the memory the pointers point into, which must outlive the call. */
@@ -57,8 +59,8 @@ function findProgram(
 ): string {
   let path = request.env?.PATH;
   if (path === undefined && !request.clearEnv) {
-    const entry = entries.find((e) => startsWithName(e, "PATH"));
-    path = entry && new TextDecoder().decode(entry.subarray(5));
+    const entry = entries.find((e) => startsWith(e, PATH_PREFIX));
+    path = entry && decoder.decode(entry.subarray(PATH_PREFIX.byteLength));
   }
   const found = lookPath(request.file, request.cwd, path);
   if (!found.ok) throw new SpawnFailure(found.code, undefined);
@@ -72,22 +74,24 @@ function childEnvironment(
   ours: readonly Uint8Array[],
 ): Uint8Array[] {
   const added = Object.entries(request.env ?? {});
+  const replaced = added.map(([name]) => encoder.encode(`${name}=`));
   const kept = request.clearEnv
     ? []
-    : ours.filter((entry) =>
-      !added.some(([name]) => startsWithName(entry, name))
-    );
+    : ours.filter((entry) => !replaced.some((p) => startsWith(entry, p)));
   return [
     ...kept,
     ...added.map(([name, value]) => encoder.encode(`${name}=${value}`)),
   ];
 }
 
-/** `true` when `entry` (`NAME=value` bytes) is variable `name`. */
-function startsWithName(entry: Uint8Array, name: string): boolean {
-  const bytes = encoder.encode(`${name}=`);
-  if (entry.byteLength < bytes.byteLength) return false;
-  return bytes.every((byte, i) => entry[i] === byte);
+/** `true` when `entry` (`NAME=value` bytes) starts with `prefix`
+ * (`NAME=`): it is that variable. */
+function startsWith(entry: Uint8Array, prefix: Uint8Array): boolean {
+  if (entry.byteLength < prefix.byteLength) return false;
+  for (let i = 0; i < prefix.byteLength; i++) {
+    if (entry[i] !== prefix[i]) return false;
+  }
+  return true;
 }
 
 function pointerArray(strings: readonly Uint8Array[]): PointerArray {
