@@ -23,11 +23,11 @@
 
 import { os } from "../os/select.ts";
 import type { ProcessInfo } from "../os/types.ts";
-import { process } from "../runtime/host.ts";
 import { ownLineage } from "../safety.ts";
 import { signalNumber } from "../runtime/signals.ts";
 import { collectTree } from "../process_tree.ts";
 import type { Signal, Subprocess } from "../types.ts";
+import { ignoreSignal, listenFor } from "./signal_listeners.ts";
 
 /** The live tree of `pid`; empty where the process table can't be read. */
 function treeOf(pid: number): ProcessInfo[] {
@@ -60,10 +60,6 @@ export const FORWARDED: readonly Signal[] = [
   "SIGSTKFLT",
 ];
 
-/** Keeps an ignored signal ignored, where the runtime would otherwise act
- * on it (Deno catches SIGHUP, SIGINT and SIGTERM itself). */
-function doNothing(): void {}
-
 /** Sent by the terminal to its whole foreground group. */
 const TERMINAL_KEYS: readonly Signal[] = ["SIGINT", "SIGQUIT"];
 
@@ -72,22 +68,16 @@ export class SignalForwarder {
   #child: Subprocess | undefined;
   #received: Signal | undefined;
   #snapshot: ProcessInfo[] = [];
-  readonly #listening: [Signal, (signal: string) => void][] = [];
+  readonly #stopListening: () => void;
   readonly #listener = (signal: string) => this.#onSignal(signal as Signal);
 
   /** Starts listening (before CMD starts, so no signal is missed); the
    * signals in `ignored` are listened to by a listener that does nothing. */
   constructor(ignored: readonly Signal[]) {
-    for (const signal of FORWARDED) {
-      if (signalNumber(signal) === undefined) continue;
-      const listener = ignored.includes(signal) ? doNothing : this.#listener;
-      try {
-        process.on(signal, listener);
-        this.#listening.push([signal, listener]);
-      } catch {
-        // a system or runtime that can't catch it: nothing to forward
-      }
-    }
+    this.#stopListening = listenFor(
+      FORWARDED.filter((signal) => signalNumber(signal) !== undefined),
+      (signal) => ignored.includes(signal) ? ignoreSignal : this.#listener,
+    );
   }
 
   /** The child signals are forwarded to from now on. */
@@ -107,9 +97,7 @@ export class SignalForwarder {
 
   /** Stops listening. */
   dispose(): void {
-    for (const [signal, listener] of this.#listening.splice(0)) {
-      process.off(signal, listener);
-    }
+    this.#stopListening();
   }
 
   #onSignal(signal: Signal): void {

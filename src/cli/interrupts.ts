@@ -6,9 +6,9 @@
  * @module
  */
 
-import { process } from "../runtime/host.ts";
 import type { Signal } from "../types.ts";
 import { FORWARDED } from "./forward.ts";
+import { listenFor } from "./signal_listeners.ts";
 
 /** Listens for SIGINT, SIGTERM and SIGHUP until disposed. */
 export class Interrupts {
@@ -19,16 +19,8 @@ export class Interrupts {
     this.#controller.abort();
   };
 
-  /** Starts listening. */
-  constructor() {
-    for (const signal of FORWARDED) {
-      try {
-        process.on(signal, this.#listener);
-      } catch {
-        // a system without this signal (Windows)
-      }
-    }
-  }
+  /** Listening starts with the object (after `#listener` is set). */
+  readonly #stopListening = listenFor(FORWARDED, () => this.#listener);
 
   /** Aborts at the first signal. */
   get signal(): AbortSignal {
@@ -42,6 +34,6 @@ export class Interrupts {
 
   /** Stops listening. */
   dispose(): void {
-    for (const signal of FORWARDED) process.off(signal, this.#listener);
+    this.#stopListening();
   }
 }

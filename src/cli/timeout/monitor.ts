@@ -24,9 +24,7 @@
 
 import { CommandNotFoundError, PermissionDeniedError } from "../../errors.ts";
 import { isWindows, os } from "../../os/select.ts";
-import { process } from "../../runtime/host.ts";
 import { signalChild } from "../../runtime/send_signal.ts";
-import { signalNumber } from "../../runtime/signals.ts";
 import { spawn } from "../../spawn.ts";
 import type { ExitStatus, Signal, Subprocess } from "../../types.ts";
 import { LongTimer } from "../../long_timer.ts";
@@ -37,10 +35,11 @@ import {
   TIMED_OUT,
 } from "../exit_codes.ts";
 import { dieOf } from "../die.ts";
+import { ignoreSignal, listenFor } from "../signal_listeners.ts";
 import { printError } from "../io.ts";
 import { FOREVER } from "./duration.ts";
 import { quote } from "./quote.ts";
-import type { TimeoutSignal } from "./signal.ts";
+import { type TimeoutSignal, timeoutSignal } from "./signal.ts";
 
 /** What `subproc timeout` was asked to do. */
 export interface TimeoutRequest {
@@ -70,7 +69,7 @@ const PASSED_ON: readonly Signal[] = [
 /** Caught and ignored: they would stop us while CMD uses the terminal. */
 const JOB_CONTROL: readonly Signal[] = ["SIGTTIN", "SIGTTOU"];
 
-const KILL = fromName("SIGKILL");
+const KILL = timeoutSignal("SIGKILL");
 
 /** `--tree` without `--kill-after`: no SIGKILL in any lifetime. */
 const FOREVER_GRACE = Number.MAX_SAFE_INTEGER;
@@ -97,7 +96,7 @@ class Monitor {
   readonly #req: TimeoutRequest;
   readonly #alarm = new Alarm(() => this.#cleanup("SIGALRM"));
   readonly #listener = (signal: string) => this.#cleanup(signal as Signal);
-  readonly #listening: Signal[] = [];
+  #stopListening: () => void = () => {};
   #child: Subprocess | undefined;
   #termSignal: TimeoutSignal;
   #killAfter: number;
@@ -119,25 +118,15 @@ class Monitor {
       own !== null && !handled.includes(own) && !JOB_CONTROL.includes(own) &&
       own !== "SIGCHLD" && own !== "SIGKILL" && own !== "SIGSTOP"
     ) handled.push(own);
-    for (const signal of [...handled, ...JOB_CONTROL]) {
-      const listener = JOB_CONTROL.includes(signal) ? ignore : this.#listener;
-      try {
-        process.on(signal, listener);
-        this.#listening.push(signal);
-      } catch {
-        // a signal this runtime or system can't catch
-      }
-    }
+    this.#stopListening = listenFor(
+      [...handled, ...JOB_CONTROL],
+      (signal) => JOB_CONTROL.includes(signal) ? ignoreSignal : this.#listener,
+    );
   }
 
   dispose(): void {
     this.#alarm.clear();
-    for (const signal of this.#listening.splice(0)) {
-      process.off(
-        signal,
-        JOB_CONTROL.includes(signal) ? ignore : this.#listener,
-      );
-    }
+    this.#stopListening();
   }
 
   start(): Subprocess {
@@ -160,7 +149,7 @@ class Monitor {
     if (received === "SIGALRM") this.#timedOut = true;
     const signal = received === "SIGALRM"
       ? this.#termSignal
-      : fromName(received);
+      : timeoutSignal(received);
     const child = this.#child;
     if (child === undefined || child.poll() !== null) return;
     if (this.#killAfter > 0) {
@@ -236,13 +225,6 @@ class Monitor {
     }
     return this.#timedOut && !preserve ? TIMED_OUT : code;
   }
-}
-
-function ignore(): void {}
-
-/** `name` as a {@linkcode TimeoutSignal}. */
-function fromName(name: Signal): TimeoutSignal {
-  return { number: signalNumber(name) ?? 0, name: name.slice(3), signal: name };
 }
 
 /** The parent-death signal to ask for: the chosen signal on Linux (where

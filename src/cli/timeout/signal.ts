@@ -8,7 +8,7 @@
  */
 
 import { host } from "../../runtime/host.ts";
-import { signalName } from "../../runtime/signals.ts";
+import { signalName, signalNumber } from "../../runtime/signals.ts";
 import type { Signal } from "../../types.ts";
 import { UsageError } from "../args.ts";
 import { quote } from "./quote.ts";
@@ -26,11 +26,16 @@ export interface TimeoutSignal {
 /** Signal 0: sent, it only checks that the process exists. */
 const EXIT: TimeoutSignal = { number: 0, name: "EXIT", signal: null };
 
+/** `signal` as a {@linkcode TimeoutSignal}. */
+export function timeoutSignal(signal: Signal): TimeoutSignal {
+  return { number: signalNumber(signal) ?? 0, name: signal.slice(3), signal };
+}
+
 /** The signal numbered `n`, if this system has one. */
 function signalByNumber(n: number): TimeoutSignal | null {
   if (n === 0) return EXIT;
   const signal = signalName(n);
-  return signal === null ? null : { number: n, name: signal.slice(3), signal };
+  return signal === null ? null : timeoutSignal(signal);
 }
 
 /** The number of `text` as a number or a name (aliases such as `IOT` and
