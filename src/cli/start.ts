@@ -10,7 +10,7 @@ import { detachUnit, type UnitHooks } from "../detach.ts";
 import { unitMembers } from "../stop/unit.ts";
 import { describe } from "../describe.ts";
 import { AlreadyRunningError, NotReadyError } from "../errors.ts";
-import { notReadyReason } from "../ready/message.ts";
+import { notReadyReason, waitingFor } from "../ready/message.ts";
 import { reraise } from "../reraise.ts";
 import type { DetachOptions, Signal } from "../types.ts";
 import {
@@ -136,9 +136,6 @@ function unitHooks(
 /** One line saying why, then the last lines of the log as they are. */
 function notReady(error: NotReadyError, log: string | undefined): number {
   const why = notReadyReason(error.reason, error.timeout, error.status);
-  const waiting = error.unmet.length === 0
-    ? ""
-    : ` (waiting for ${error.unmet.join(" and ")})`;
   const stopped = error.reason === "timeout"
     ? `; process ${error.pid} and everything it started were stopped`
     : "";
@@ -147,7 +144,9 @@ function notReady(error: NotReadyError, log: string | undefined): number {
     ? ""
     : `; the last ${lines.length} line(s) of ${log}:`;
   printError(
-    `subproc start: ${why}${waiting}${stopped}; the pidfile was removed${tail}`,
+    `subproc start: ${why}${
+      waitingFor(error.unmet)
+    }${stopped}; the pidfile was removed${tail}`,
   );
   for (const line of lines) printError(line);
   return FAILED;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { notReadyReason } from "../ready/message.ts";
+import { notReadyReason, waitingFor } from "../ready/message.ts";
 import { awaitConditions } from "../ready/standalone.ts";
 import {
   noCommand,
@@ -42,9 +42,7 @@ async function execute(parsed: ParsedArgs): Promise<number> {
     return 0;
   }
   const why = notReadyReason("timeout", plan.timeout, undefined);
-  printError(
-    `subproc wait: ${why} (waiting for ${outcome.unmet.join(" and ")})`,
-  );
+  printError(`subproc wait: ${why}${waitingFor(outcome.unmet)}`);
   return FAILED;
 }
 

@@ -34,18 +34,20 @@ interface NotReadyFacts {
   readonly stopFailure: unknown;
 }
 
+/** `" (waiting for A and B)"` for the conditions `unmet`; `""` for none. */
+export function waitingFor(unmet: readonly string[]): string {
+  return unmet.length === 0 ? "" : ` (waiting for ${unmet.join(" and ")})`;
+}
+
 /** The message of a `NotReadyError`. */
 export function notReadyMessage(facts: NotReadyFacts): string {
   const who = `Process ${facts.pid} (${JSON.stringify(facts.cmd[0])})`;
   const why = notReadyReason(facts.reason, facts.timeout, facts.status)
     .replace(/^not ready/, "was not ready");
-  const waiting = facts.unmet.length === 0
-    ? ""
-    : ` (waiting for ${facts.unmet.join(" and ")})`;
   const stopped = facts.stopFailure !== undefined
     ? `; stopping it failed: ${(facts.stopFailure as Error).message}`
     : facts.reason === "timeout"
     ? "; it was stopped, with everything it started"
     : "";
-  return `${who} ${why}${waiting}${stopped}`;
+  return `${who} ${why}${waitingFor(facts.unmet)}${stopped}`;
 }
