@@ -5,11 +5,10 @@
  */
 
 import { unlinkSync } from "node:fs";
-import { describe } from "./describe.ts";
 import { os } from "./os/select.ts";
 import { MAX_PID, validatePid } from "./safety.ts";
 import { readTrustedFile, writeTrustedFile } from "./trust/file.ts";
-import { validateEncodable } from "./validate/text.ts";
+import { validatePathText } from "./validate/text.ts";
 import type { Subject } from "./trust/rules.ts";
 
 const PID_LINE = /^([1-9][0-9]{0,9})\n?$/;
@@ -60,15 +59,7 @@ export class Pidfile {
    * or holds a lone surrogate (which has no UTF-8 encoding).
    */
   constructor(path: string) {
-    if (typeof path !== "string" || path === "" || path.includes("\0")) {
-      throw new TypeError(
-        `Expected the pidfile \`path\` to be a non-empty path, got ${
-          describe(path)
-        }`,
-      );
-    }
-    validateEncodable("the pidfile `path`", path);
-    this.path = path;
+    this.path = validatePathText("the pidfile `path`", path);
     this.#subject = { what: "pidfile", path };
   }
 

@@ -10,7 +10,7 @@ import { dirname, statSync } from "../runtime/node_builtins.ts";
 import type { ResolvedStderr, ResolvedStdio } from "../runtime/types.ts";
 import type { StdioOption } from "../types.ts";
 import { isOptionsObject, optionalBoolean } from "./options.ts";
-import { hasNul, validateEncodable } from "./text.ts";
+import { validatePathText } from "./text.ts";
 
 /** Checks `stderr`: a stream as {@linkcode validateStdio} takes, or
  * `"stdout"`. */
@@ -31,15 +31,10 @@ export function validateStdio(
     return value;
   }
   if (isOptionsObject(value)) {
-    const { file, append } = value as StdioOption & Record<string, unknown>;
-    if (typeof file !== "string" || file === "" || hasNul(file)) {
-      throw new TypeError(
-        `Expected \`${option}.file\` to be a non-empty path, got ${
-          describe(file)
-        }`,
-      );
-    }
-    validateEncodable(`\`${option}.file\``, file);
+    const { file: given, append } = value as
+      & StdioOption
+      & Record<string, unknown>;
+    const file = validatePathText(`\`${option}.file\``, given);
     const directory = dirname(file);
     let ok = false;
     try {

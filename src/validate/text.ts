@@ -43,6 +43,18 @@ function loneSurrogateAt(text: string): number {
   return -1;
 }
 
+/** Checks that `value`, a path named `what` (e.g. "`stdout.file`"), is a
+ * non-empty string without NUL bytes or lone surrogates; returns it. */
+export function validatePathText(what: string, value: unknown): string {
+  if (typeof value !== "string" || value === "" || hasNul(value)) {
+    throw new TypeError(
+      `Expected ${what} to be a non-empty path, got ${describe(value)}`,
+    );
+  }
+  validateEncodable(what, value);
+  return value;
+}
+
 /** Checks `cmd` and returns a frozen copy. */
 export function validateCmd(cmd: unknown): readonly string[] {
   if (!Array.isArray(cmd)) {
