@@ -468,6 +468,16 @@ export async function lineIn(file: string): Promise<string> {
   return text;
 }
 
+/** Reads `stream` to its end, as text. */
+export async function readAll(
+  stream: ReadableStream<Uint8Array>,
+): Promise<string> {
+  let text = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) text += decoder.decode(chunk);
+  return text;
+}
+
 /** Live processes whose environment holds `SUBPROC_TEST_MARK=mark`. */
 export function marked(mark: string): number[] {
   const needle = `SUBPROC_TEST_MARK=${mark}`;

@@ -63,13 +63,3 @@ export function selfSignedCert(dir: string): [string, string] | null {
   ], { stdio: "ignore" });
   return made.status === 0 ? [cert, key] : null;
 }
-
-/** Reads `stream` to its end, as text. */
-export async function readAll(
-  stream: ReadableStream<Uint8Array>,
-): Promise<string> {
-  let text = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) text += decoder.decode(chunk);
-  return text;
-}

@@ -22,12 +22,12 @@ import {
   markedRunning,
   newMark,
   procTest,
+  readAll,
   tempDir,
 } from "./_helpers.ts";
 import {
   freePort,
   hasOpenssl,
-  readAll,
   selfSignedCert,
   serverCommand,
 } from "./_ready.ts";

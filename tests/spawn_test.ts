@@ -8,17 +8,12 @@ import {
   eventually,
   groupMembers,
   procTest,
+  readAll,
   stat,
   tempDir,
 } from "./_helpers.ts";
 
 const decoder = new TextDecoder();
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
-  let text = "";
-  for await (const chunk of stream) text += decoder.decode(chunk);
-  return text;
-}
 
 procTest("spawn() with newSession leads a new session and group", async () => {
   await using child = spawn(["sleep", "30"], { newSession: true });

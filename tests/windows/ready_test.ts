@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { NotReadyError, spawn } from "../../mod.ts";
-import { freePort, readAll } from "../_ready.ts";
+import { readAll } from "../_helpers.ts";
+import { freePort } from "../_ready.ts";
 import {
   alive,
   DEATH_MS,
