@@ -20,6 +20,7 @@ import {
   missingTool,
   newMark,
   procTest,
+  sleep,
   stat,
   tempDir,
 } from "./_helpers.ts";
@@ -154,7 +155,7 @@ procTest(
       assert.notEqual(stat(daemon)!.sid, stat(shell)!.sid);
       tmux.kill();
       await allGone([shell], 5000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       assert.ok(alive(daemon), "the started process survived the hangup");
     } finally {
       tmux.kill();

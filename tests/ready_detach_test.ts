@@ -15,6 +15,7 @@ import {
   markedRunning,
   newMark,
   procTest,
+  sleep,
   stat,
   tempDir,
 } from "./_helpers.ts";
@@ -159,7 +160,7 @@ procTest(
         detach(["touch", witness], { pidfile, ready: { port: 70000 } }),
         RangeError,
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       assert.deepEqual(readdirSync(dir), []);
     } finally {
       rmSync(dir, { recursive: true });

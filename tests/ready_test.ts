@@ -23,6 +23,7 @@ import {
   newMark,
   procTest,
   readAll,
+  sleep,
   tempDir,
 } from "./_helpers.ts";
 import {
@@ -223,7 +224,7 @@ procTest("ready: a file, a check, and all of them together", async () => {
     let calls = 0;
     const check = async () => {
       calls++;
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await sleep(1);
       return existsSync(flag) && calls >= 3;
     };
     // `sh -c SCRIPT NAME`: $0 is the flag's path.
@@ -407,7 +408,7 @@ procTest(
     // Nobody looks at this one's `ready`.
     const ignored = spawn(["sleep", "30"], { ready: { port: 1 } });
     await ignored.stop();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   },
 );
 
@@ -486,7 +487,7 @@ procTest(
         run(["touch", witness], { ready: { port: 80 } } as RunOptions),
         /Unknown option `ready` given to run\(\)/,
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       assert.ok(!existsSync(witness), "nothing was started");
     } finally {
       rmSync(dir, { recursive: true });

@@ -9,6 +9,7 @@ import {
   groupMembers,
   procTest,
   readAll,
+  sleep,
   stat,
   tempDir,
 } from "./_helpers.ts";
@@ -210,7 +211,7 @@ procTest(
         const sent = child.kill("SIGCONT");
         if (!sent) ended = true;
         assert.ok(!(ended && sent), `run ${i}: kill() sent after it refused`);
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await sleep(0);
       }
       assert.equal(child.kill("SIGCONT"), false, `run ${i}, once polled`);
     }

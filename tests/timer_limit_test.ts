@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { run, spawn } from "../mod.ts";
-import { procTest } from "./_helpers.ts";
+import { procTest, sleep } from "./_helpers.ts";
 
 /** Longer than one `setTimeout` can wait (2^31 - 1 ms, about 24.8 days):
  * a single timer would fire at once. */
@@ -36,9 +36,9 @@ procTest(
     const stubborn = spawn(["sh", "-c", "trap '' TERM; sleep 30"], {
       newSession: true,
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     const stopping = stubborn.stop({ grace: BEYOND_ONE_TIMER });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     assert.equal(stubborn.poll(), null, "not SIGKILLed at once");
     await stubborn.stop({ killSignal: "SIGKILL" });
     assert.equal((await stopping).signal, "SIGKILL");
