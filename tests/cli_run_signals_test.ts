@@ -12,6 +12,7 @@ import process from "node:process";
 import {
   cgroupsLeft,
   lineIn,
+  missingTool,
   procTest,
   runCli,
   runtime,
@@ -142,5 +143,5 @@ procTest(
     assert.equal((await runCli(["run", "--", "true"])).code, 0);
     assert.deepEqual(cgroupsLeft(), []);
   },
-  { skip: process.platform === "linux" ? false : "Linux only (setpriv)" },
+  { skip: missingTool("setpriv") },
 );

@@ -13,6 +13,7 @@ import {
   eventually,
   lineIn,
   marked,
+  missingTool,
   newMark,
   procTest,
   runCli,
@@ -230,9 +231,7 @@ procTest(
     await result;
     assert.equal(await lineIn(file), "USR1\n");
   },
-  {
-    skip: process.platform === "linux" ? false : "Linux only (setpriv)",
-  },
+  { skip: missingTool("setpriv") },
 );
 
 procTest(
