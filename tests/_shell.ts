@@ -66,3 +66,10 @@ export function unless(command: string, reason: string): false | string {
   const result = spawnSync("/bin/sh", ["-c", `${command} >/dev/null 2>&1`]);
   return result.status === 0 ? false : reason;
 }
+
+/** The `skip` of a case that needs `env --ignore-signal` (to start a command
+ * with a signal really ignored: a shell's `trap ''` may not do it). */
+export const needsEnvIgnore: false | string = unless(
+  "env --ignore-signal=HUP true",
+  "needs env --ignore-signal (GNU coreutils >= 8.31)",
+);

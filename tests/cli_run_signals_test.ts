@@ -18,13 +18,8 @@ import {
   runtime,
   tempDir,
 } from "./_helpers.ts";
-import { cliShell, unless } from "./_shell.ts";
+import { cliShell, needsEnvIgnore } from "./_shell.ts";
 import { startTrapping } from "./_trap.ts";
-
-const needsEnvIgnore = unless(
-  "env --ignore-signal=HUP true",
-  "needs env --ignore-signal (GNU coreutils >= 8.31)",
-);
 
 procTest(
   "subproc run gives CMD's real status when the caller ignored SIGCHLD",

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { procTest, runtime } from "../_helpers.ts";
-import { cliShell, unless } from "../_shell.ts";
+import { cliShell, needsEnvIgnore } from "../_shell.ts";
 
 /** `returns_ N CMD`: CMD exits with N. */
 async function returns(code: number, script: string): Promise<void> {
@@ -68,12 +68,7 @@ procTest(
     await returns(0, "env --ignore-signal=CHLD timeout 10 true");
     await returns(3, "env --ignore-signal=CHLD timeout 10 sh -c 'exit 3'");
   },
-  {
-    skip: unless(
-      "env --ignore-signal=CHLD true",
-      "needs env --ignore-signal (GNU coreutils >= 8.31)",
-    ),
-  },
+  { skip: needsEnvIgnore },
 );
 
 procTest(
