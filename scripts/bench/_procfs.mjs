@@ -73,7 +73,7 @@ export function table() {
  * @param {Stat | null | undefined} row
  * @returns {row is Stat}
  */
-export function isLive(row) {
+function isLive(row) {
   return !!row && row.state !== "Z" && row.state !== "X";
 }
 

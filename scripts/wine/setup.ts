@@ -87,7 +87,7 @@ const BUILDS: Record<
 };
 
 /** The versions package.json pins (`"node22": "npm:node@22.23.3"`). */
-export function pinnedVersions(): Record<RuntimeName, string> {
+function pinnedVersions(): Record<RuntimeName, string> {
   const version = (name: RuntimeName) => pinnedVersion(BUILDS[name].dependency);
   return { deno: version("deno"), node: version("node"), bun: version("bun") };
 }
