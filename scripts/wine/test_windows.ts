@@ -41,6 +41,7 @@ import {
   decodeWmic,
   parseWmicRows,
 } from "../../src/os/windows/process_query.ts";
+import { toolsRequired } from "../_dev_tools.ts";
 import { nodeTestsDir, prepareNodeTests } from "../node_tests.ts";
 import {
   MissingTool,
@@ -384,11 +385,10 @@ try {
   bed = await wineBed((line) => console.log(`wine setup: ${line}`));
 } catch (error) {
   if (!(error instanceof MissingTool)) throw error;
-  const required = Deno.env.get("SUBPROC_REQUIRE_TOOLS") === "1";
   console.log(
-    `test:windows ${required ? "FAILED" : "skipped"}: ${error.message}`,
+    `test:windows ${toolsRequired ? "FAILED" : "skipped"}: ${error.message}`,
   );
-  Deno.exit(required ? 1 : 0);
+  Deno.exit(toolsRequired ? 1 : 0);
 }
 const setupSeconds = (performance.now() - began) / 1000;
 console.log(`wine setup: ready in ${setupSeconds.toFixed(1)} s (${bed.dir})`);
