@@ -22,7 +22,6 @@ import { run } from "../../mod.ts";
 import { type CaseName, CASES, params } from "./_params.ts";
 import { type CaseOutput, summarize } from "./_stats.ts";
 
-const root = new URL("../..", import.meta.url).pathname;
 const benchDir = new URL(".", import.meta.url).pathname;
 
 /** One runtime that runs peer cases. */
@@ -76,14 +75,10 @@ export async function findPeers(): Promise<{
 }> {
   const peers: Peer[] = [];
   const notes: string[] = [];
-  const node = Deno.env.get("SUBPROC_BENCH_NODE") ??
-    (existsSync(`${root}node_modules/.bin/node`)
-      ? `${root}node_modules/.bin/node`
-      : which("node"));
-  const bun = Deno.env.get("SUBPROC_BENCH_BUN") ??
-    (existsSync(`${root}node_modules/.bin/bun`)
-      ? `${root}node_modules/.bin/bun`
-      : which("bun"));
+  const node = Deno.env.get("SUBPROC_BENCH_NODE") ?? devTool("node") ??
+    which("node");
+  const bun = Deno.env.get("SUBPROC_BENCH_BUN") ?? devTool("bun") ??
+    which("bun");
   const python = which("python3");
   const peersInstalled = devTool("execa/package.json") !== null &&
     devTool("tree-kill/package.json") !== null;
