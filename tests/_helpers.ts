@@ -20,6 +20,7 @@ import {
   readdirSync,
   readFileSync,
   rmdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -510,4 +511,18 @@ export function newMark(): string {
  * `subproc-NAME-…`; the test removes it. */
 export function tempDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `subproc-${name}-`));
+}
+
+/** Runs `fn` with a new {@linkcode tempDir} named for `name`, and removes the
+ * directory with what is in it once `fn` settled. */
+export async function withTempDir<T>(
+  name: string,
+  fn: (dir: string) => Promise<T> | T,
+): Promise<T> {
+  const dir = tempDir(name);
+  try {
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

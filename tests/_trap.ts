@@ -4,6 +4,7 @@
  * comes, and exits.
  */
 
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { type CliResult, lineIn, runCli, tempDir } from "./_helpers.ts";
 
@@ -16,8 +17,10 @@ export interface TrappingOptions {
   delay?: number;
 }
 
-/** A running `subproc ARGS... sh -c '<trap SIGNAL>'`, its trap set. */
-export interface Trapping {
+/** A running `subproc ARGS... sh -c '<trap SIGNAL>'`, its trap set.
+ * Disposing of it removes the directory of {@linkcode Trapping.file}: hold
+ * it with `using` until the file was read. */
+export interface Trapping extends Disposable {
   /** The CLI's PID. */
   pid: number;
   /** Where CMD writes the signal's name. */
@@ -33,7 +36,9 @@ export async function startTrapping(
   signal: string,
   options: TrappingOptions = {},
 ): Promise<Trapping> {
-  const file = join(tempDir("trap"), "got");
+  const dir = tempDir("trap");
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const file = join(dir, "got");
   const pause = options.delay ? `sleep ${options.delay}; ` : "";
   let pid = 0;
   const result = runCli([
@@ -44,6 +49,11 @@ export async function startTrapping(
       options.exit ?? 7
     }' ${signal}; echo > ${file}.ready; while :; do sleep 0.05; done`,
   ], { onSpawn: (p) => pid = p });
-  await lineIn(`${file}.ready`);
-  return { pid, file, result };
+  try {
+    await lineIn(`${file}.ready`);
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  return { pid, file, result, [Symbol.dispose]: remove };
 }

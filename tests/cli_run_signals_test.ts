@@ -16,7 +16,7 @@ import {
   procTest,
   runCli,
   runtime,
-  tempDir,
+  withTempDir,
 } from "./_helpers.ts";
 import { cliShell, needsEnvIgnore } from "./_shell.ts";
 import { startTrapping } from "./_trap.ts";
@@ -44,11 +44,12 @@ procTest(
   "subproc run passes every signal that would end it on to CMD, waits for CMD, then dies of it",
   async () => {
     for (const signal of PASSED_ON) {
-      const { pid, file, result: running } = await startTrapping(
+      using trap = await startTrapping(
         ["run", "--"],
         signal,
         { delay: 0.2 },
       );
+      const { pid, file, result: running } = trap;
       process.kill(pid, `SIG${signal}` as NodeJS.Signals);
       const result = await running;
       assert.equal(
@@ -66,10 +67,11 @@ procTest(
 procTest(
   "subproc run --new-session passes SIGQUIT on to CMD's group (Ctrl-\\ can't reach it), then exits 128 + 3",
   async () => {
-    const { pid, file, result: running } = await startTrapping(
+    using trap = await startTrapping(
       ["run", "--new-session", "--"],
       "QUIT",
     );
+    const { pid, file, result: running } = trap;
     process.kill(pid, "SIGQUIT");
     const result = await running;
     assert.equal(readFileSync(file, "utf8"), "QUIT\n");
@@ -85,22 +87,23 @@ procTest(
     );
     assert.equal(result.stdout, "alive\n", result.stderr);
     assert.equal(result.code, 0);
-    const dir = tempDir("run-nohup");
-    const ready = join(dir, "ready");
-    let shell = 0;
-    const running = cliShell(
-      `env --ignore-signal=HUP subproc run -- sh -c 'echo > ${ready}; sleep 0.5; echo done' & wait`,
-      { onSpawn: (p) => shell = p },
-    );
-    await lineIn(ready);
-    // The shell's child is subproc (env exec'ed it).
-    const subproc = Number(
-      readFileSync(`/proc/${shell}/task/${shell}/children`, "utf8").trim(),
-    );
-    process.kill(subproc, "SIGHUP");
-    const both = await running;
-    assert.equal(both.stdout, "done\n", both.stderr);
-    assert.equal(both.code, 0);
+    await withTempDir("run-nohup", async (dir) => {
+      const ready = join(dir, "ready");
+      let shell = 0;
+      const running = cliShell(
+        `env --ignore-signal=HUP subproc run -- sh -c 'echo > ${ready}; sleep 0.5; echo done' & wait`,
+        { onSpawn: (p) => shell = p },
+      );
+      await lineIn(ready);
+      // The shell's child is subproc (env exec'ed it).
+      const subproc = Number(
+        readFileSync(`/proc/${shell}/task/${shell}/children`, "utf8").trim(),
+      );
+      process.kill(subproc, "SIGHUP");
+      const both = await running;
+      assert.equal(both.stdout, "done\n", both.stderr);
+      assert.equal(both.code, 0);
+    });
   },
   {
     skip: runtime === "node"
@@ -127,10 +130,11 @@ procTest(
 procTest(
   "subproc run --kill-on-parent-exit sends the chosen --signal when subproc is SIGKILLed",
   async () => {
-    const { pid, file, result } = await startTrapping(
+    using trap = await startTrapping(
       ["run", "--kill-on-parent-exit", "--signal", "USR1", "--"],
       "USR1",
     );
+    const { pid, file, result } = trap;
     process.kill(pid, "SIGKILL");
     await result;
     assert.equal(await lineIn(file), "USR1\n");

@@ -18,7 +18,7 @@ import {
   procTest,
   runCli,
   stat,
-  tempDir,
+  withTempDir,
 } from "../_helpers.ts";
 import { cliShell } from "../_shell.ts";
 import { startTrapping } from "../_trap.ts";
@@ -89,10 +89,11 @@ procTest(
   "subproc timeout passes SIGINT, SIGQUIT, SIGHUP, SIGTERM, SIGUSR1, SIGUSR2 on to CMD and exits with its status",
   async () => {
     for (const signal of ["INT", "QUIT", "HUP", "TERM", "USR1", "USR2"]) {
-      const { pid, file, result: running } = await startTrapping(
+      using trap = await startTrapping(
         ["timeout", "30"],
         signal,
       );
+      const { pid, file, result: running } = trap;
       process.kill(pid, `SIG${signal}` as NodeJS.Signals);
       const result = await running;
       assert.equal(readFileSync(file, "utf8"), `${signal}\n`);
@@ -105,27 +106,28 @@ procTest(
   "SIGALRM sent to subproc timeout expires the duration at once: the signal, then 124",
   async () => {
     let pid = 0;
-    const dir = tempDir("timeout-alrm");
-    const ready = join(dir, "ready");
-    const running = runCli(
-      ["timeout", "-v", "1h", "sh", "-c", `touch ${ready}; sleep 100`],
-      { onSpawn: (p) => pid = p },
-    );
-    await eventually("CMD to start", () => {
-      try {
-        readFileSync(ready);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 10_000);
-    process.kill(pid, "SIGALRM");
-    const result = await running;
-    assert.equal(result.code, 124);
-    assert.equal(
-      result.stderr,
-      "subproc timeout: sending signal TERM to command 'sh'\n",
-    );
+    await withTempDir("timeout-alrm", async (dir) => {
+      const ready = join(dir, "ready");
+      const running = runCli(
+        ["timeout", "-v", "1h", "sh", "-c", `touch ${ready}; sleep 100`],
+        { onSpawn: (p) => pid = p },
+      );
+      await eventually("CMD to start", () => {
+        try {
+          readFileSync(ready);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 10_000);
+      process.kill(pid, "SIGALRM");
+      const result = await running;
+      assert.equal(result.code, 124);
+      assert.equal(
+        result.stderr,
+        "subproc timeout: sending signal TERM to command 'sh'\n",
+      );
+    });
   },
 );
 
@@ -142,39 +144,41 @@ procTest(
 procTest(
   "a signal sent to subproc timeout starts --kill-after: SIGKILL follows, 128 + 9",
   async () => {
-    const dir = tempDir("timeout-k");
-    const ready = join(dir, "ready");
-    let pid = 0;
-    const running = runCli([
-      "timeout",
-      "-k",
-      "0.3",
-      "1h",
-      "sh",
-      "-c",
-      `trap '' INT; echo > ${ready}; while :; do sleep 0.05; done`,
-    ], { onSpawn: (p) => pid = p });
-    await lineIn(ready);
-    process.kill(pid, "SIGINT");
-    const result = await running;
-    assert.equal(result.code, 128 + 9, result.stderr);
+    await withTempDir("timeout-k", async (dir) => {
+      const ready = join(dir, "ready");
+      let pid = 0;
+      const running = runCli([
+        "timeout",
+        "-k",
+        "0.3",
+        "1h",
+        "sh",
+        "-c",
+        `trap '' INT; echo > ${ready}; while :; do sleep 0.05; done`,
+      ], { onSpawn: (p) => pid = p });
+      await lineIn(ready);
+      process.kill(pid, "SIGINT");
+      const result = await running;
+      assert.equal(result.code, 128 + 9, result.stderr);
+    });
   },
 );
 
 procTest(
   "CMD leads its own process group (not --foreground), and gets the signal with its group",
   async () => {
-    const dir = tempDir("timeout-group");
-    const file = join(dir, "pids");
-    const result = await cliShell(
-      `timeout 0.5 sh -c 'sleep 100 & echo $$ $! > ${file}; wait'; echo "code $?"`,
-    );
-    assert.equal(result.stdout, "code 124\n");
-    const [sh, sleep] = readFileSync(file, "utf8").trim().split(" ").map(
-      Number,
-    );
-    assert.ok(!alive(sleep!), "the group's background sleep got TERM too");
-    assert.ok(sh! > 0);
+    await withTempDir("timeout-group", async (dir) => {
+      const file = join(dir, "pids");
+      const result = await cliShell(
+        `timeout 0.5 sh -c 'sleep 100 & echo $$ $! > ${file}; wait'; echo "code $?"`,
+      );
+      assert.equal(result.stdout, "code 124\n");
+      const [sh, sleep] = readFileSync(file, "utf8").trim().split(" ").map(
+        Number,
+      );
+      assert.ok(!alive(sleep!), "the group's background sleep got TERM too");
+      assert.ok(sh! > 0);
+    });
   },
 );
 
@@ -223,10 +227,11 @@ procTest(
 procTest(
   "Linux: CMD gets the chosen signal when subproc timeout itself is SIGKILLed",
   async () => {
-    const { pid, file, result } = await startTrapping(
+    using trap = await startTrapping(
       ["timeout", "-s", "USR1", "1h"],
       "USR1",
     );
+    const { pid, file, result } = trap;
     process.kill(pid, "SIGKILL");
     await result;
     assert.equal(await lineIn(file), "USR1\n");
