@@ -23,14 +23,14 @@ import {
   procTest,
   runCli,
   tempDir,
+  withTempDir,
 } from "./_helpers.ts";
 import { freePort, serverCommand } from "./_ready.ts";
 
 procTest(
   "subproc start --ready-line/--ready-url: exits 0 once ready, the PID printed",
   async () => {
-    const dir = tempDir("cli-ready");
-    try {
+    await withTempDir("cli-ready", async (dir) => {
       const pidfile = join(dir, "api.pid");
       const log = join(dir, "api.log");
       const port = await freePort();
@@ -62,17 +62,14 @@ procTest(
       const stopped = await runCli(["stop", "--pidfile", pidfile]);
       assert.equal(stopped.code, 0, stopped.stderr);
       assert.ok(!alive(pid));
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
 procTest(
   "subproc start not ready: exit 1, one line why + the last 10 log lines, daemon stopped, pidfile and record removed",
   async () => {
-    const dir = tempDir("cli-ready");
-    try {
+    await withTempDir("cli-ready", async (dir) => {
       const pidfile = join(dir, "api.pid");
       const log = join(dir, "api.log");
       const mark = newMark();
@@ -108,17 +105,14 @@ procTest(
       );
       assert.deepEqual(marked(mark), [], "the daemon and its unit are gone");
       assert.deepEqual(readdirSync(dir), ["api.log"], "no pidfile, no record");
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
 procTest(
   "subproc start: CMD exits before it is ready → exit 1 at once, saying so",
   async () => {
-    const dir = tempDir("cli-ready");
-    try {
+    await withTempDir("cli-ready", async (dir) => {
       const pidfile = join(dir, "api.pid");
       const log = join(dir, "api.log");
       const result = await runCli([
@@ -143,17 +137,14 @@ procTest(
       );
       assert.ok(result.ms < 20_000);
       assert.deepEqual(readdirSync(dir), ["api.log"]);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
 procTest(
   "subproc start interrupted while it waits: CMD and its unit stopped, pidfile removed, then it dies of the signal",
   async () => {
-    const dir = tempDir("cli-ready");
-    try {
+    await withTempDir("cli-ready", async (dir) => {
       const pidfile = join(dir, "api.pid");
       const mark = newMark();
       let cli = 0;
@@ -181,15 +172,12 @@ procTest(
       );
       assert.deepEqual(marked(mark), []);
       assert.deepEqual(readdirSync(dir), []);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
 procTest("subproc start: bad --ready-* arguments exit 2", async () => {
-  const dir = tempDir("cli-ready");
-  try {
+  await withTempDir("cli-ready", async (dir) => {
     const pidfile = join(dir, "x.pid");
     const start = ["start", "--pidfile", pidfile];
     const cases: Array<[string[], RegExp]> = [
@@ -228,9 +216,7 @@ procTest("subproc start: bad --ready-* arguments exit 2", async () => {
       assert.match(result.stderr, message);
     }
     assert.deepEqual(readdirSync(dir), [], "nothing started");
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
+  });
 });
 
 procTest("subproc wait --port: 0 once it listens, 1 on timeout", async () => {

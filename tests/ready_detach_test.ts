@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { detach, isAlive, killTree, NotReadyError, Pidfile } from "../mod.ts";
 import {
@@ -17,15 +17,14 @@ import {
   procTest,
   sleep,
   stat,
-  tempDir,
+  withTempDir,
 } from "./_helpers.ts";
 import { freePort, serverCommand } from "./_ready.ts";
 
 procTest(
   "detach() with ready: resolves once the line is in its log, pidfile written",
   async () => {
-    const dir = tempDir("ready-detach");
-    try {
+    await withTempDir("ready-detach", async (dir) => {
       const pidfile = join(dir, "server.pid");
       const log = join(dir, "server.log");
       const port = await freePort();
@@ -45,17 +44,14 @@ procTest(
       assert.ok(alive(daemon.pid));
       assert.equal(stat(daemon.pid)!.sid, daemon.pid);
       await killTree(daemon.pid);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
 procTest(
   "detach() not ready in time: its tree stopped, no pidfile, the last 10 log lines in the error",
   async () => {
-    const dir = tempDir("ready-detach");
-    try {
+    await withTempDir("ready-detach", async (dir) => {
       const pidfile = join(dir, "server.pid");
       const log = join(dir, "server.log");
       writeFileSync(log, "an old line\n");
@@ -80,17 +76,14 @@ procTest(
       assert.ok(!isAlive(error.pid!));
       assert.ok(!existsSync(pidfile), "no pidfile left");
       assert.deepEqual(readdirSync(dir), ["server.log"], "nor a lock");
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
 procTest(
   "detach() whose program exits first: rejected at once, no pidfile",
   async () => {
-    const dir = tempDir("ready-detach");
-    try {
+    await withTempDir("ready-detach", async (dir) => {
       const pidfile = join(dir, "app.pid");
       const log = join(dir, "app.log");
       const started = performance.now();
@@ -108,17 +101,14 @@ procTest(
       assert.ok(performance.now() - started < 10_000);
       assert.deepEqual(error.lastLines, ["error: port in use"]);
       assert.ok(!existsSync(pidfile));
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
 procTest(
   "detach() with ready: a daemon that forks and lets its first process exit is waited for",
   async () => {
-    const dir = tempDir("ready-detach");
-    try {
+    await withTempDir("ready-detach", async (dir) => {
       const mark = newMark();
       const flag = join(dir, "up");
       const daemon = await detach([
@@ -137,17 +127,14 @@ procTest(
         () => markedRunning(mark, "sleep").length === 1,
       );
       await killTree(markedRunning(mark, "sleep")[0]!);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
 procTest(
   "detach() with bad ready options: TypeError/RangeError, nothing started, no pidfile",
   async () => {
-    const dir = tempDir("ready-detach");
-    try {
+    await withTempDir("ready-detach", async (dir) => {
       const pidfile = join(dir, "x.pid");
       const witness = join(dir, "started");
       await assert.rejects(
@@ -162,8 +149,6 @@ procTest(
       );
       await sleep(100);
       assert.deepEqual(readdirSync(dir), []);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );

@@ -24,7 +24,7 @@ import {
   procTest,
   readAll,
   sleep,
-  tempDir,
+  withTempDir,
 } from "./_helpers.ts";
 import {
   freePort,
@@ -116,8 +116,7 @@ procTest(
 procTest(
   "ready: a line in a { file } is followed; an append file's old lines don't count",
   async () => {
-    const dir = tempDir("ready");
-    try {
+    await withTempDir("ready", async (dir) => {
       const log = join(dir, "app.log");
       writeFileSync(log, "ready (an earlier run)\n");
       const child = spawn(
@@ -134,9 +133,7 @@ procTest(
         readFileSync(log, "utf8"),
         "ready (an earlier run)\nbooting\nready (this run)\n",
       );
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
@@ -178,8 +175,7 @@ procTest("ready: an HTTP URL that answers 2xx, or 3xx", async () => {
 procTest(
   "ready: an HTTPS URL with a self-signed certificate",
   async () => {
-    const dir = tempDir("ready-tls");
-    try {
+    await withTempDir("ready-tls", async (dir) => {
       const tls = selfSignedCert(dir)!;
       const port = await freePort();
       const child = spawn(serverCommand("https", port, 200, tls), {
@@ -190,9 +186,7 @@ procTest(
       const result = await child.ready;
       assert.ok(result.elapsedMs >= 200);
       await child.stop();
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
   { skip: !hasOpenssl && "needs openssl" },
 );
@@ -218,8 +212,7 @@ procTest(
 );
 
 procTest("ready: a file, a check, and all of them together", async () => {
-  const dir = tempDir("ready");
-  try {
+  await withTempDir("ready", async (dir) => {
     const flag = join(dir, "up");
     let calls = 0;
     const check = async () => {
@@ -240,9 +233,7 @@ procTest("ready: a file, a check, and all of them together", async () => {
     assert.ok(calls >= 3);
     assert.equal(result.line, "started");
     await child.stop();
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
+  });
 });
 
 procTest(
@@ -351,8 +342,7 @@ procTest(
   "ready: a daemon that forks and lets its first process exit 0 is waited for, and stopped with the child",
   async () => {
     const mark = newMark();
-    const dir = tempDir("ready");
-    try {
+    await withTempDir("ready", async (dir) => {
       const flag = join(dir, "up");
       for (const newSession of [true, false]) {
         rmSync(flag, { force: true });
@@ -379,9 +369,7 @@ procTest(
         await child.stop();
         assert.deepEqual(marked(mark), []);
       }
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );
 
@@ -454,8 +442,7 @@ const BAD: Array<[ReadyOptions | unknown, typeof TypeError, RegExp]> = [
 procTest(
   "ready: bad options throw TypeError/RangeError before anything starts",
   async () => {
-    const dir = tempDir("ready");
-    try {
+    await withTempDir("ready", async (dir) => {
       const witness = join(dir, "started");
       for (const [ready, type, message] of BAD) {
         assert.throws(
@@ -489,8 +476,6 @@ procTest(
       );
       await sleep(100);
       assert.ok(!existsSync(witness), "nothing was started");
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    });
   },
 );

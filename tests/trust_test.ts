@@ -11,7 +11,6 @@ import {
   lchownSync,
   mkdirSync,
   readdirSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -26,7 +25,7 @@ import {
   fileDistrust,
 } from "../src/trust/rules.ts";
 import { assertTrustedDirectory } from "../src/trust/walk.ts";
-import { procTest, tempDir } from "./_helpers.ts";
+import { procTest, withTempDir } from "./_helpers.ts";
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0
@@ -41,15 +40,6 @@ function refusal(fn: () => unknown): UntrustedFileError {
     throw error;
   }
   assert.fail("not refused");
-}
-
-function inTempDir(fn: (dir: string) => void): void {
-  const dir = tempDir("trust");
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 procTest("the rule, one stat at a time", () => {
@@ -122,7 +112,7 @@ procTest("the rule, one stat at a time", () => {
 procTest(
   "assertTrustedDirectory() walks relative paths, .. and link chains",
   () =>
-    inTempDir((dir) => {
+    withTempDir("trust", (dir) => {
       const subject = { what: "record", path: "x" };
       const a = join(dir, "a");
       mkdirSync(join(a, "b"), { recursive: true });
@@ -172,7 +162,7 @@ procTest(
 procTest(
   "assertTrustedDirectory() refuses a link of another user anywhere in a chain",
   () =>
-    inTempDir((dir) => {
+    withTempDir("trust", (dir) => {
       const subject = { what: "record", path: "x" };
       mkdirSync(join(dir, "real"));
       symlinkSync("real", join(dir, "second"));
@@ -191,7 +181,7 @@ procTest(
 procTest(
   "writeTrustedFile() and readTrustedFile() round-trip any record",
   () =>
-    inTempDir((dir) => {
+    withTempDir("trust", (dir) => {
       const subject = { what: "unit record", path: join(dir, "app.unit") };
       assert.equal(readTrustedFile(subject, 100), null, "missing");
       assert.equal(
@@ -217,7 +207,7 @@ procTest(
 procTest(
   "writeTrustedFile() refuses a directory another user owns, leaving nothing",
   () =>
-    inTempDir((dir) => {
+    withTempDir("trust", (dir) => {
       const theirs = join(dir, "theirs");
       mkdirSync(theirs);
       chownSync(theirs, NOBODY, NOBODY);
