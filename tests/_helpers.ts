@@ -348,19 +348,11 @@ export function procTest(
 export function runtimeCommand(script: string): string[] {
   const base = new URL("./", import.meta.url);
   const ts = new URL(script, base);
-  const exists = (url: URL) => {
-    try {
-      readFileSync(url);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const file = exists(ts)
-    ? ts.pathname
-    : new URL(script.replace(/\.ts$/, ".js"), base).pathname;
-  if (runtime === "deno") return [process.execPath, "run", "-A", file];
-  return [process.execPath, file];
+  return scriptCommand(
+    existsSync(ts)
+      ? fileURLToPath(ts)
+      : fileURLToPath(new URL(script.replace(/\.ts$/, ".js"), base)),
+  );
 }
 
 /**
@@ -376,6 +368,12 @@ export function cliCommand(): string[] {
     (existsSync(ts)
       ? fileURLToPath(ts)
       : fileURLToPath(new URL("../cli.js", import.meta.url)));
+  return scriptCommand(file);
+}
+
+/** The command that runs script `file` (a path) on the runtime running the
+ * tests, with every permission on Deno. */
+function scriptCommand(file: string): string[] {
   if (runtime === "deno") return [process.execPath, "run", "-A", file];
   return [process.execPath, file];
 }
