@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { NotReadyError, spawn } from "../../mod.ts";
 import { readAll } from "../_helpers.ts";
-import { freePort } from "../_ready.ts";
+import { freePort, serverCommand } from "../_ready.ts";
 import {
   alive,
   DEATH_MS,
@@ -16,8 +16,6 @@ import {
   evalCommand,
   isWine,
   runtime,
-  scriptCommand,
-  testScript,
   waitFor,
   windowsOnly,
   withoutBunNoise,
@@ -60,9 +58,8 @@ test(
   portsShown,
   async () => {
     const port = await freePort();
-    const server = scriptCommand(testScript("fixtures/ready_server"));
     const child = spawn(
-      [...server, "tcp", String(port), "300"],
+      serverCommand("tcp", port, 300),
       { stdout: "null", stderr: "null", ready: { port, interval: 50 } },
     );
     try {
